@@ -1,0 +1,52 @@
+"""The API of the box, assembled from every system's routes."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from eucustoms import __version__
+from eucustoms.platform.auth import Principal
+from eucustoms.platform.context import Context
+from eucustoms.platform.http import current_principal, install_error_handlers
+from eucustoms.systems.eos.routes import public_router as eos_public
+from eucustoms.systems.eos.routes import router as eos_router
+
+DESCRIPTION = """The EU customs union in a box: the trans-European customs systems as one runnable API.
+
+Authenticate with `Authorization: Bearer <token>` (issue tokens with `eucustoms token issue`).
+Public look-ups (`/dds/...`) need no token. Every rejection lists every error found, each with a
+`code` (CS/RD2 functional error codes where one fits), a `pointer` to the field and a `reason`."""
+
+
+def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
+    """Build the API over ``ctx``. With ``deliver_messages`` the bus delivers in the background while serving."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if deliver_messages:
+            ctx.bus.start()
+        try:
+            yield
+        finally:
+            if deliver_messages:
+                ctx.bus.stop()
+
+    app = FastAPI(title="eucustoms", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.context = ctx
+    install_error_handlers(app)
+
+    @app.get("/health", tags=["platform"])
+    def health() -> dict:
+        with ctx.db.read() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return {"status": "ok", "version": __version__, "database": ctx.db.dialect}
+
+    @app.get("/whoami", tags=["platform"])
+    def whoami(principal: Principal = Depends(current_principal)) -> dict:
+        return principal.as_dict()
+
+    app.include_router(eos_router)
+    app.include_router(eos_public)
+    return app

@@ -1,0 +1,2 @@
+"""Technical services every system uses: storage, message exchange, access control, HTTP plumbing and
+telemetry. Never imports a system."""

@@ -1,0 +1,231 @@
+"""The message exchange between domains: send (outbox, in the sender's transaction), deliver in batches,
+consume idempotently (inbox, in the consumer's transaction)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable, Iterable, Sequence
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from eucustoms.platform import telemetry
+from eucustoms.platform.db import Database
+
+from .envelope import Envelope
+from .store import bus_inbox, bus_message
+from .transport import Delivery, OutboxTransport, Transport, wall_now
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Connection, Envelope], None]
+
+MAX_ATTEMPTS = 5
+
+
+class NoHandler(Exception):
+    """A domain received a message type it has no handler for (the CCN2 equivalent of an unknown service)."""
+
+
+@dataclass
+class _Route:
+    handler: Handler
+    consumer: str
+
+
+class Bus:
+    """``send`` stores messages in the caller's transaction; ``pump``/``drain``/``start`` deliver them.
+
+    Each national or central domain subscribes handlers per message type (or ``"*"``). A message is
+    processed by a domain at most once: its id is written to that domain's inbox in the same transaction
+    as the handler's effects, so a redelivery (after a crash, a lease expiry or a broker redelivery) is
+    recognised and skipped.
+    """
+
+    def __init__(self, db: Database, transport: Transport | None = None, *, batch_size: int = 500):
+        self.db = db
+        self.transport = transport or OutboxTransport(db)
+        self.batch_size = batch_size
+        self._routes: dict[str, dict[str, _Route]] = {}
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+
+    # -- sending -------------------------------------------------------------------------------------
+
+    def send(self, conn: Connection, *envelopes: Envelope) -> None:
+        """Store ``envelopes`` in the outbox within ``conn``'s transaction: they exist iff it commits."""
+        if not envelopes:
+            return
+        rows = [
+            {
+                "message_id": e.message_id, "message_type": e.message_type, "system": e.system,
+                "sender": e.sender, "recipient": e.recipient, "correlation_id": e.correlation_id,
+                "subject": e.subject, "created_at": e.created_at, "payload": e.payload,
+            }
+            for e in envelopes
+        ]
+        conn.execute(insert(bus_message), rows)
+        telemetry.count_many(conn, [(e.system, telemetry.MESSAGES, e.message_type) for e in envelopes])
+        self._wake.set()
+
+    # -- subscribing -----------------------------------------------------------------------------------
+
+    def subscribe(self, domain: str, handler: Handler, *, types: Iterable[str] = ("*",)) -> None:
+        """Route messages of ``types`` addressed to ``domain`` to ``handler``. One handler per type."""
+        routes = self._routes.setdefault(domain, {})
+        for t in types:
+            if t in routes:
+                raise ValueError(f"domain {domain} already has a handler for {t}")
+            routes[t] = _Route(handler, consumer=domain)
+
+    @property
+    def domains(self) -> set[str]:
+        return set(self._routes)
+
+    def _route(self, env: Envelope) -> _Route:
+        routes = self._routes.get(env.recipient, {})
+        route = routes.get(env.message_type) or routes.get("*")
+        if route is None:
+            raise NoHandler(f"domain {env.recipient} has no handler for {env.message_type}")
+        return route
+
+    # -- delivering ------------------------------------------------------------------------------------
+
+    def pump(self) -> int:
+        """Deliver one batch; returns how many messages were taken (processed, skipped or failed)."""
+        if self.transport.relays:
+            self._relay()
+        deliveries = self.transport.fetch(self.domains, self.batch_size)
+        if not deliveries:
+            return 0
+        try:
+            with self.db.begin() as conn:
+                self._consume(conn, deliveries)
+                self.transport.ack_within(conn, deliveries)
+            self.transport.ack_after(deliveries)
+        except Exception:  # noqa: BLE001 - isolate the failing message(s), keep the others
+            log.debug("batch of %d failed, retrying one by one", len(deliveries), exc_info=True)
+            for d in deliveries:
+                self._consume_one(d)
+        return len(deliveries)
+
+    def _consume(self, conn: Connection, deliveries: Sequence[Delivery]) -> None:
+        ids_by_consumer: dict[str, list[Delivery]] = {}
+        for d in deliveries:
+            ids_by_consumer.setdefault(self._route(d.envelope).consumer, []).append(d)
+        fresh: list[Delivery] = []
+        moment = wall_now()
+        for consumer, ds in ids_by_consumer.items():
+            ids = [d.envelope.message_id for d in ds]
+            seen = set(
+                conn.execute(
+                    select(bus_inbox.c.message_id).where(
+                        bus_inbox.c.consumer == consumer, bus_inbox.c.message_id.in_(ids)
+                    )
+                ).scalars()
+            )
+            new = [d for d in ds if d.envelope.message_id not in seen]
+            # Two copies of one message in the same batch are still one effect.
+            unique: dict[str, Delivery] = {}
+            for d in new:
+                unique.setdefault(d.envelope.message_id, d)
+            if unique:
+                conn.execute(
+                    insert(bus_inbox),
+                    [{"consumer": consumer, "message_id": mid, "processed_at": moment} for mid in unique],
+                )
+            fresh.extend(unique.values())
+        fresh.sort(key=lambda d: d.seq)
+        for d in fresh:
+            self._route(d.envelope).handler(conn, d.envelope)
+
+    def _consume_one(self, d: Delivery) -> None:
+        try:
+            with self.db.begin() as conn:
+                self._consume(conn, [d])
+                self.transport.ack_within(conn, [d])
+            self.transport.ack_after([d])
+        except Exception as exc:  # noqa: BLE001
+            dead = isinstance(exc, NoHandler) or d.attempts + 1 >= MAX_ATTEMPTS
+            error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            log.warning("message %s (%s) failed%s: %s", d.envelope.message_id, d.envelope.message_type,
+                        " for good" if dead else "", error)
+            self.transport.fail(d, error, dead=dead, retry_in=timedelta(seconds=min(60, 2 ** d.attempts)))
+
+    def _relay(self) -> None:
+        """Copy outbox rows not yet handed to the broker (only for transports that relay)."""
+        m = bus_message
+        with self.db.begin() as conn:
+            rows = conn.execute(
+                select(m).where(m.c.claimed_until.is_(None), m.c.delivered_at.is_(None), m.c.dead_at.is_(None))
+                .order_by(m.c.seq).limit(self.batch_size)
+            ).all()
+            if not rows:
+                return
+            self.transport.publish([
+                (r.seq, Envelope(
+                    message_type=r.message_type, system=r.system, sender=r.sender, recipient=r.recipient,
+                    payload=r.payload, correlation_id=r.correlation_id, subject=r.subject,
+                    message_id=r.message_id, created_at=r.created_at,
+                ))
+                for r in rows
+            ])
+            # For a relaying transport, "delivered" means "in the broker": the broker redelivers from there.
+            conn.execute(update(m).where(m.c.seq.in_([r.seq for r in rows])).values(delivered_at=wall_now()))
+
+    def drain(self, max_rounds: int = 1_000_000) -> int:
+        """Deliver until nothing is pending for the subscribed domains (messages may cause more messages)."""
+        total = 0
+        for _ in range(max_rounds):
+            n = self.pump()
+            if n == 0:
+                break
+            total += n
+        return total
+
+    def start(self, idle_wait: float = 0.05) -> None:
+        """Deliver in a background thread until :meth:`stop`."""
+        if self._thread and self._thread.is_alive():
+            return
+        self._stop.clear()
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    n = self.pump()
+                except Exception:  # noqa: BLE001 - e.g. the database is briefly unavailable: keep going
+                    log.exception("bus delivery round failed")
+                    n = 0
+                if n == 0:
+                    self._wake.wait(idle_wait)
+                    self._wake.clear()
+
+        self._thread = threading.Thread(target=loop, name="eucustoms-bus", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+        self.transport.close()
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def pending(self) -> int:
+        m = bus_message
+        with self.db.read() as conn:
+            return conn.execute(
+                select(func.count()).select_from(m).where(m.c.delivered_at.is_(None), m.c.dead_at.is_(None))
+            ).scalar_one()
+
+
+def message_log(conn: Connection, subject: str) -> list[dict]:
+    """Every message exchanged about ``subject`` (an MRN, GRN, EORI...), oldest first."""
+    m = bus_message
+    rows = conn.execute(select(m).where(m.c.subject == subject).order_by(m.c.seq)).mappings().all()
+    return [dict(r) for r in rows]

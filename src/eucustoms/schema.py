@@ -1,0 +1,12 @@
+"""Every table of the box, registered on the shared metadata (what the migrations must create).
+
+Imported by the Alembic environment and by the consistency test that compares models with migrations."""
+
+from eucustoms.platform.db import metadata
+import eucustoms.platform.db.sequences  # noqa: F401
+import eucustoms.platform.telemetry  # noqa: F401
+import eucustoms.platform.bus.store  # noqa: F401
+import eucustoms.platform.auth.tokens  # noqa: F401
+import eucustoms.systems.eos.store  # noqa: F401
+
+__all__ = ["metadata"]

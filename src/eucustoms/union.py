@@ -1,0 +1,22 @@
+"""The union in a box: the central domain and one national domain per participating country, wired to one
+database and one message exchange."""
+
+from __future__ import annotations
+
+from eucustoms.core.identifiers import EU_MEMBER_STATES
+from eucustoms.platform.bus import CENTRAL, Bus, probe
+from eucustoms.platform.context import Context
+from eucustoms.platform.db import Database, connect
+
+# EU27 plus Northern Ireland (XI), which applies the Union customs rules for goods.
+PARTICIPATING: tuple[str, ...] = tuple(sorted(set(EU_MEMBER_STATES) | {"XI"}))
+
+
+def open_union(url: str | None = None, *, countries: tuple[str, ...] = PARTICIPATING, db: Database | None = None) -> Context:
+    """Open the box on ``url`` (default: the embedded SQLite file) with every domain subscribed to the bus."""
+    database = db or connect(url)
+    ctx = Context.open(database, bus=Bus(database))
+    ctx.settings["domains"] = (CENTRAL, *countries)
+    for domain in ctx.settings["domains"]:
+        probe.install(ctx.bus, domain)
+    return ctx
