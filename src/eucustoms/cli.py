@@ -34,8 +34,20 @@ def main_options(
                                               help="database URL (default: embedded SQLite under EUCUSTOMS_HOME)")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
-    set_database_url(db)
+    set_database_url(db, readiness=_readiness)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _readiness(db) -> str | None:  # noqa: ANN001
+    from eucustoms.migrations import current, head
+
+    try:
+        at = current(db)
+    except Exception as exc:  # noqa: BLE001 - e.g. the server is down: say so, no traceback
+        return f"cannot open the database {db.describe()}: {exc.__class__.__name__}: {exc}"
+    if at != head():
+        return f"the database {db.describe()} is not initialised or not up to date: run `eucustoms init` first"
+    return None
 
 
 @app.command()
@@ -49,7 +61,7 @@ def run_init(quiet: bool = False) -> dict[str, int]:
     from eucustoms.migrations import upgrade
     from eucustoms.refdata import load_reference_data
 
-    db = database()
+    db = database(initialised=False)
     upgrade(db)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
                   TimeElapsedColumn(), console=err_console, disable=quiet, transient=True) as progress:
@@ -67,9 +79,9 @@ def init(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Create or migrate the database and load the reference data."""
     loaded = run_init(quiet=as_json)
     if as_json:
-        print_json({"database": database().describe(), "reference_data": loaded})
+        print_json({"database": database(initialised=False).describe(), "reference_data": loaded})
     else:
-        console.print(f"database ready: {database().describe()}")
+        console.print(f"database ready: {database(initialised=False).describe()}")
         for name, rows in loaded.items():
             console.print(f"  {name}: {rows:,}")
 
@@ -134,10 +146,7 @@ def mrn_new(
     count: Annotated[int, typer.Option(min=1, max=100_000)] = 1,
 ) -> None:
     """Allocate new MRNs from the country's durable sequence."""
-    from eucustoms.migrations import upgrade
-
     with reported():
-        upgrade(database())
         with database().begin() as conn:
             for _ in range(count):
                 console.print(str(allocate_mrn(conn, country, procedure.upper(), year=year)))
@@ -155,8 +164,9 @@ def token_issue(
     from eucustoms.demo import check_token_binding
 
     with reported(as_json):
-        with database().begin() as conn:
-            eori, office = check_token_binding(conn, role, eori, office)
+        db = database()
+        with db.begin() as conn:
+            eori, office = check_token_binding(db, conn, role, eori, office)
             token, principal = issue_token(conn, role=role, name=name, eori=eori,
                                            country=office[:2] if office else None, office=office)
     if as_json:

@@ -17,7 +17,7 @@ from eucustoms.core.identifiers import EORI, MRN, ProcedureCategory
 from eucustoms.platform import telemetry
 from eucustoms.platform.auth import Role, issue_token
 from eucustoms.platform.bus import CENTRAL, probe
-from eucustoms.platform.clitools import ADMIN, console, err_console
+from eucustoms.platform.clitools import ADMIN, console
 from eucustoms.platform.db import Database
 from eucustoms.platform.db.engine import default_home
 from eucustoms.platform.numbering import allocate_mrn
@@ -70,7 +70,8 @@ def demo_eori(country: str, name: str) -> str:
     return str(EORI.parse(f"{country}{digits}"))
 
 
-def check_token_binding(conn: Connection, role: Role, eori: str | None, office: str | None) -> tuple[str | None, str | None]:
+def check_token_binding(db: Database, conn: Connection, role: Role, eori: str | None,
+                        office: str | None) -> tuple[str | None, str | None]:
     """A trader token needs a registered EORI, an officer token an existing customs office."""
     from eucustoms.refdata import RefData
 
@@ -82,7 +83,7 @@ def check_token_binding(conn: Connection, role: Role, eori: str | None, office: 
         if not office:
             raise Rejected.one(ErrorCode.MISSING, "/office", "an officer token is bound to a customs office")
         office = office.strip().upper()
-        if RefData.from_connection(conn).office(office) is None:
+        if RefData.from_db(db).office(office) is None:
             raise Rejected.one(ErrorCode.CODELIST_VIOLATION, "/office", f"{office} is not in the customs office list")
     return eori, office
 
@@ -196,7 +197,7 @@ def run_demo(db: Database, *, quiet: bool = False) -> dict[str, Any]:
     try:
         with db.begin() as conn:
             eos.register(conn, ADMIN, OperatorRegistration.model_validate({
-                "eori": "DE123", "name": "Broken Example GmbH",
+                "name": "Broken Example GmbH",
                 "address": {"street_and_number": "Teststraße 1", "city": "Köln", "country": "QQ"},
                 "established_in_union": True, "vat_numbers": ["DE000000000"]}))
         out["rejection_example"] = None
@@ -209,7 +210,7 @@ def run_demo(db: Database, *, quiet: bool = False) -> dict[str, Any]:
             "consultations": {f"{s}/{k}": n for (s, k), n in sorted(telemetry.totals(conn, metric=telemetry.CONSULTATIONS).items())},
             "registrations": sum(telemetry.totals(conn, metric=telemetry.REGISTRATIONS).values()),
         }
-    out["reference_data"] = refdata.summary()
+    out["reference_data"] = {name: r.rows for name, r in sorted(refdata.releases.items())}
     out["seconds"] = round(time.perf_counter() - started, 2)
     return out
 
@@ -225,12 +226,8 @@ def print_summary(summary: dict[str, Any], con: Console | None = None) -> None:
         t.add_row(name, f"{n:,}")
     con.print(t)
     ops = summary["operators"]
-    t = Table(title=f"Economic operators (EOS): {ops['registered_now']} registered now, {ops['already_registered']} already there")
-    t.add_column("issuing country")
-    t.add_column("valid EORIs", justify="right")
-    for c, n in sorted(ops["valid_by_country"].items()):
-        t.add_row(c, str(n))
-    con.print(t)
+    con.print(f"economic operators (EOS): {ops['registered_now']} registered now, {ops['already_registered']} already there; "
+              "valid EORIs by issuing country: " + ", ".join(f"{c} {n}" for c, n in sorted(ops["valid_by_country"].items())))
     tk = summary["tokens"]
     con.print(f"tokens: 1 Commission, {tk['officers']} officers (one per country), {tk['traders']} traders → {tk['file']}")
     con.print("MRN examples: " + ", ".join(f"{k} {v}" for k, v in summary["mrn_examples"].items()))
@@ -260,13 +257,9 @@ def serve_forever(host: str, port: int) -> None:
     import uvicorn
 
     from eucustoms.app import create_app
-    from eucustoms.migrations import current, head
     from eucustoms.platform.clitools import database
 
     db = database()
-    if current(db) != head():
-        err_console.print("[red]the database is not initialised or not up to date: run `eucustoms init` first[/red]")
-        raise SystemExit(1)
     ctx = open_union(db=db)
     console.print(f"serving the API on http://{host}:{port} (OpenAPI at /docs); Ctrl-C stops")
     uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")

@@ -29,7 +29,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def current(db: Database) -> str | None:
-    with db.engine.connect() as conn:
+    with db.engine.connect().execution_options(eucustoms_readonly=True) as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 

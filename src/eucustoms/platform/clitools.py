@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator, NoReturn
+from typing import Any, Callable, Iterator, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -30,17 +30,23 @@ err_console = Console(stderr=True)
 #: The local administrator: commands run with the Commission's rights on the box they administer.
 ADMIN = Principal(role=Role.COMMISSION, name="eucustoms-cli")
 
-_state: dict[str, Any] = {"url": None, "db": None}
+_state: dict[str, Any] = {"url": None, "db": None, "ready": None}
 
 
-def set_database_url(url: str | None) -> None:
-    _state["url"] = url
-    _state["db"] = None
+def set_database_url(url: str | None, readiness: Callable[[Database], str | None] | None = None) -> None:
+    """Choose the database for this invocation; ``readiness`` returns why it cannot be used yet, or None."""
+    _state.update(url=url, db=None, ready=readiness)
 
 
-def database() -> Database:
+def database(*, initialised: bool = True) -> Database:
+    """The database of this invocation; unless ``initialised=False``, exit with a hint if it needs ``init``."""
     if _state["db"] is None:
         _state["db"] = connect(_state["url"])
+    if initialised and _state["ready"] is not None:
+        problem = _state["ready"](_state["db"])
+        if problem:
+            err_console.print(f"[red]{problem}[/red]")
+            raise typer.Exit(1)
     return _state["db"]
 
 

@@ -106,12 +106,22 @@ class Bus:
             with self.db.begin() as conn:
                 self._consume(conn, deliveries)
                 self.transport.ack_within(conn, deliveries)
-            self.transport.ack_after(deliveries)
         except Exception:  # noqa: BLE001 - isolate the failing message(s), keep the others
             log.debug("batch of %d failed, retrying one by one", len(deliveries), exc_info=True)
             for d in deliveries:
                 self._consume_one(d)
+            return len(deliveries)
+        self._ack_after(deliveries)
         return len(deliveries)
+
+    def _ack_after(self, deliveries: Sequence[Delivery]) -> None:
+        # The effects are committed: a lost acknowledgement only means a redelivery, which the inbox absorbs.
+        # It must not count as a failed attempt (that could dead-letter a message that was processed).
+        try:
+            self.transport.ack_after(deliveries)
+        except Exception:  # noqa: BLE001
+            log.warning("acknowledging %d message(s) failed; they will be redelivered and skipped",
+                        len(deliveries), exc_info=True)
 
     def _consume(self, conn: Connection, deliveries: Sequence[Delivery]) -> None:
         ids_by_consumer: dict[str, list[Delivery]] = {}
@@ -148,33 +158,38 @@ class Bus:
             with self.db.begin() as conn:
                 self._consume(conn, [d])
                 self.transport.ack_within(conn, [d])
-            self.transport.ack_after([d])
         except Exception as exc:  # noqa: BLE001
             dead = isinstance(exc, NoHandler) or d.attempts + 1 >= MAX_ATTEMPTS
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             log.warning("message %s (%s) failed%s: %s", d.envelope.message_id, d.envelope.message_type,
                         " for good" if dead else "", error)
             self.transport.fail(d, error, dead=dead, retry_in=timedelta(seconds=min(60, 2 ** d.attempts)))
+            return
+        self._ack_after([d])
 
     def _relay(self) -> None:
         """Copy outbox rows not yet handed to the broker (only for transports that relay)."""
         m = bus_message
-        with self.db.begin() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 select(m).where(m.c.claimed_until.is_(None), m.c.delivered_at.is_(None), m.c.dead_at.is_(None))
                 .order_by(m.c.seq).limit(self.batch_size)
             ).all()
-            if not rows:
-                return
-            self.transport.publish([
-                (r.seq, Envelope(
-                    message_type=r.message_type, system=r.system, sender=r.sender, recipient=r.recipient,
-                    payload=r.payload, correlation_id=r.correlation_id, subject=r.subject,
-                    message_id=r.message_id, created_at=r.created_at,
-                ))
-                for r in rows
-            ])
-            # For a relaying transport, "delivered" means "in the broker": the broker redelivers from there.
+        if not rows:
+            return
+        # Outside any write transaction: publishing waits for the broker, and on SQLite a write transaction
+        # holds the database's only write lock. If the process dies before the update below, the rows are
+        # relayed again and the broker drops the copies by message id (the inbox catches any it does not).
+        self.transport.publish([
+            (r.seq, Envelope(
+                message_type=r.message_type, system=r.system, sender=r.sender, recipient=r.recipient,
+                payload=r.payload, correlation_id=r.correlation_id, subject=r.subject,
+                message_id=r.message_id, created_at=r.created_at,
+            ))
+            for r in rows
+        ])
+        # For a relaying transport, "delivered" means "in the broker": the broker redelivers from there.
+        with self.db.begin() as conn:
             conn.execute(update(m).where(m.c.seq.in_([r.seq for r in rows])).values(delivered_at=wall_now()))
 
     def drain(self, max_rounds: int = 1_000_000) -> int:

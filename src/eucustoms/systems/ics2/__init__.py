@@ -1,0 +1,3 @@
+"""ICS2: entry summary declarations, the common repository, referrals."""
+
+SYSTEM = "ics2"

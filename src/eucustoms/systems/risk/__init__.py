@@ -1,0 +1,1 @@
+"""CRMS2: common risk criteria, analytics and risk signals."""
