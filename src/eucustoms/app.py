@@ -10,6 +10,8 @@ from eucustoms import __version__
 from eucustoms.platform.auth import Principal
 from eucustoms.platform.context import Context
 from eucustoms.platform.http import current_principal, install_error_handlers
+from eucustoms.platform.notifications import Pusher
+from eucustoms.platform.notifications.routes import router as notifications_router
 from eucustoms.systems.eos.routes import public_router as eos_public
 from eucustoms.systems.eos.routes import router as eos_router
 
@@ -23,14 +25,18 @@ Public look-ups (`/dds/...`) need no token. Every rejection lists every error fo
 def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
     """Build the API over ``ctx``. With ``deliver_messages`` the bus delivers in the background while serving."""
 
+    pusher = Pusher(ctx.db)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         if deliver_messages:
             ctx.bus.start()
+            pusher.start()
         try:
             yield
         finally:
             if deliver_messages:
+                pusher.stop()
                 ctx.bus.stop()
 
     app = FastAPI(title="eucustoms", version=__version__, description=DESCRIPTION, lifespan=lifespan)
@@ -49,4 +55,5 @@ def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
 
     app.include_router(eos_router)
     app.include_router(eos_public)
+    app.include_router(notifications_router)
     return app

@@ -7,6 +7,7 @@ import eucustoms.platform.db.sequences  # noqa: F401
 import eucustoms.platform.telemetry  # noqa: F401
 import eucustoms.platform.bus.store  # noqa: F401
 import eucustoms.platform.auth.tokens  # noqa: F401
+import eucustoms.platform.notifications.store  # noqa: F401
 import eucustoms.refdata.store  # noqa: F401
 import eucustoms.systems.eos.store  # noqa: F401
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -40,10 +39,9 @@ def test_the_three_splits_load_typed_and_in_time_order(benchmark_dir):
 
 
 def test_a_quick_benchmark_run_reports_every_metric(benchmark_dir):
-    started = time.perf_counter()
-    result = bm.run_benchmark(benchmark_dir, seed=0, fraction=0.2, diagnostics=True,
-                              progress=lambda msg: None)
-    assert time.perf_counter() - started < 30
+    messages: list[str] = []
+    result = bm.run_benchmark(benchmark_dir, seed=0, fraction=0.15, diagnostics=True, progress=messages.append)
+    assert messages and messages[0].startswith("loaded")
     json.dumps(result)  # the CLI may print it as JSON
     assert set(metric_keys()) <= set(result["test"]) and set(metric_keys()) <= set(result["valid"])
     for key in ("precision@1%", "precision@2%", "precision@5%", "precision@10%", "recall@5%", "recall@10%",
@@ -51,7 +49,7 @@ def test_a_quick_benchmark_run_reports_every_metric(benchmark_dir):
         assert 0.0 <= result["test"][key] <= 1.0, key
     assert result["test"]["auc"] > 0.6  # the model ranks better than chance, even on a fifth of the data
     assert result["sizes"]["test"] == result["test"]["rows"]
-    assert 0.15 * 8481 < result["sizes"]["test"] < 0.25 * 8481
+    assert 0.1 * 8481 < result["sizes"]["test"] < 0.2 * 8481
     assert set(result["history_protocol"]) == {"train", "valid", "test", "references", "model"}
     assert result["published"]["precision"]["LightGBM"] == {"5%": [0.762, 0.003], "10%": [0.641, 0.003]}
     assert set(result["diagnostics"]) == {"raw_columns", "no_exact_value_keys"}

@@ -77,13 +77,32 @@ def _raw_matrices(train: pl.DataFrame, *others: pl.DataFrame) -> list[np.ndarray
     return [np.column_stack(cols) for cols in out]
 
 
+def _goods_line_checks(model: RiskModel, test: pl.DataFrame) -> dict[str, float]:
+    """How often test rows repeat a goods line (HS6, net mass, item price) of the labelled history, and (for the
+    report only, after scoring) how often a unanimous history of that line predicts the test label."""
+    line = next(k for k in model.builder.keys if k.name == "goods_line") if any(
+        k.name == "goods_line" for k in model.builder.keys) else None
+    if line is None or test.height == 0:
+        return {}
+    joined = (test.select(line.expr().alias("key"), "fraud")
+              .join(model.builder.totals["goods_line"], on="key", how="left", maintain_order="left"))
+    seen = joined["n"].is_not_null()
+    unanimous = joined.filter(seen & ((pl.col("pos") == 0) | (pl.col("pos") == pl.col("n"))))
+    agree = unanimous.select(((pl.col("pos") > 0).cast(pl.Int8) == pl.col("fraud")).mean()).item()
+    return {
+        "test_rows_repeating_a_known_goods_line": round(float(seen.mean()), 4),
+        "test_rows_whose_goods_line_history_is_unanimous": round(unanimous.height / test.height, 4),
+        "test_label_agrees_with_a_unanimous_goods_line_history": round(float(agree or float("nan")), 4),
+    }
+
+
 def _rounded(result: dict[str, float]) -> dict[str, float]:
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in result.items()}
 
 
 def run_benchmark(data_dir: str | os.PathLike[str] | None = None, *, seed: int = 0,
                   progress: Progress | None = None, fraction: float = 1.0,
-                  diagnostics: bool = True) -> dict[str, Any]:
+                  diagnostics: bool = True, num_threads: int = 2) -> dict[str, Any]:
     """Train the risk model on train (early stopping on valid), score test once, and return a JSON-able result.
 
     ``fraction`` < 1 keeps a seeded random share of every split (quick runs); ``diagnostics`` adds two
@@ -102,7 +121,7 @@ def run_benchmark(data_dir: str | os.PathLike[str] | None = None, *, seed: int =
     t = lap("load", t_start)
     say(f"loaded {train.height} train / {valid.height} valid / {test.height} test rows from {bench.data_dir}")
 
-    model = RiskModel(seed=seed).fit(train, valid)
+    model = RiskModel(seed=seed, num_threads=num_threads).fit(train, valid)
     t = lap("train", t)
     say(f"trained: {model.best_iteration} rounds kept of {model.rounds_run} (early stopping on valid)")
 
@@ -114,11 +133,7 @@ def run_benchmark(data_dir: str | os.PathLike[str] | None = None, *, seed: int =
     valid_metrics = m.evaluate(valid_scores, valid["fraud"], valid["critical_fraud"])
     say(f"test: P@5% {test_metrics['precision@5%']:.3f}, P@10% {test_metrics['precision@10%']:.3f}")
 
-    # label-free: how many test rows repeat a goods line (HS6, net mass, item price) already in the history
-    line = next(k for k in DEFAULT_KEYS if k.name == "goods_line")
-    seen = set(pl.concat([train, valid]).select(line.expr()).to_series().drop_nulls().to_list())
-    test_lines = test.select(line.expr()).to_series()
-    repeat_share = float(test_lines.is_in(list(seen)).mean()) if test.height else float("nan")
+    data_checks = _goods_line_checks(model, test)
 
     result: dict[str, Any] = {
         "benchmark": "KCS/IBS Customs Import Declaration Datasets (synthetic), time split as released",
@@ -146,7 +161,7 @@ def run_benchmark(data_dir: str | os.PathLike[str] | None = None, *, seed: int =
         "published": {"source": PUBLISHED_SOURCE,
                       "precision": {name: {f"{p}%": list(v) for p, v in row.items()}
                                     for name, row in PUBLISHED_PRECISION.items()}},
-        "data_checks": {"test_rows_repeating_a_known_goods_line": round(repeat_share, 4)},
+        "data_checks": data_checks,
         "diagnostics": {},
         "timings_s": timings,
         "machine": {"python": platform.python_version(), "cpus_used": model.num_threads},
@@ -171,7 +186,7 @@ def run_benchmark(data_dir: str | os.PathLike[str] | None = None, *, seed: int =
         say(f"diagnostic, raw columns: P@5% {result['diagnostics']['raw_columns']['test']['precision@5%']:.3f}")
 
         keys = tuple(k for k in DEFAULT_KEYS if k.name not in EXACT_VALUE_KEYS)
-        plain = RiskModel(builder=FeatureBuilder(keys=keys), seed=seed).fit(train, valid)
+        plain = RiskModel(builder=FeatureBuilder(keys=keys), seed=seed, num_threads=num_threads).fit(train, valid)
         plain.update_history(valid)
         plain_scores = plain.score(test)
         result["diagnostics"]["no_exact_value_keys"] = {
@@ -191,6 +206,41 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return "n/a" if v != v else f"{v:.3f}"
     return str(v)
+
+
+def _caveats(result: dict[str, Any]) -> list[str]:
+    checks = result.get("data_checks") or {}
+    out = []
+    if checks:
+        out.append(
+            f"- {checks['test_rows_repeating_a_known_goods_line']:.1%} of the test rows repeat a goods line "
+            "(HS6, net mass, item price) already in the labelled history; for the "
+            f"{checks['test_rows_whose_goods_line_history_is_unanimous']:.1%} whose earlier rows all had the same "
+            f"label, the test label agrees {checks['test_label_agrees_with_a_unanimous_goods_line_history']:.1%} of "
+            "the time (measured after scoring, for this note only). The synthetic rows are largely copies of a "
+            "limited set of goods lines that keep their label, so the `goods_line` history dominates the model. "
+            "It uses earlier labels only, but it rewards a trait of how the data was synthesised more than "
+            "anything a real risk engine would see.")
+    diag = result.get("diagnostics") or {}
+    if "no_exact_value_keys" in diag:
+        d = diag["no_exact_value_keys"]["test"]
+        text = (f"- Without the exact-value histories the model scores {_fmt(d['precision@5%'])} / "
+                f"{_fmt(d['precision@10%'])} (Precision@5% / @10%)")
+        if d["precision@5%"] >= 0.9:
+            text += ": the trees still find the repeated goods lines through the mass and price columns"
+        out.append(text + ".")
+    if "raw_columns" in diag:
+        d = diag["raw_columns"]["test"]
+        published = PUBLISHED_PRECISION["LightGBM"]
+        text = (f"- LightGBM on the paper's raw columns, trained with our settings (early stopping on valid, "
+                f"up to 3000 rounds), scores {_fmt(d['precision@5%'])} / {_fmt(d['precision@10%'])} against the "
+                f"published {published[5][0]:.3f} / {published[10][0]:.3f}")
+        if d["precision@5%"] > published[5][0] and d["precision@10%"] > published[10][0]:
+            text += ": part of the gap to the paper is training, not features"
+        out.append(text + ".")
+    out.append("- The importer, declarant and seller IDs carry next to no signal here (their fraud rates look "
+               "like chance), unlike in real declarations.")
+    return out
 
 
 def format_report(result: dict[str, Any]) -> str:
@@ -240,14 +290,7 @@ def format_report(result: dict[str, Any]) -> str:
               f"seed {result['seed']}, {result['machine']['cpus_used']} threads, deterministic.",
               "- Top features by gain: " + ", ".join(f"{n} ({v:,.0f})" for n, v in mdl["top_features"][:8]) + ".",
               "", "## Data caveats", "",
-              f"- {result['data_checks']['test_rows_repeating_a_known_goods_line']:.1%} of the test rows repeat a "
-              "goods line (HS6, net mass, item price) already seen in the labelled history. In this synthetic "
-              "data such repeats almost always carry the label of the earlier rows, so the `goods_line` history "
-              "dominates the model. It uses only earlier labels, but it rewards a trait of how the data was "
-              "synthesised more than anything a real customs risk engine would see; the diagnostic rows show "
-              "the figures without it.",
-              "- The importer, declarant and seller IDs carry next to no signal here (they look randomised "
-              "per row), unlike in real declarations.",
+              *_caveats(result),
               "", "## Timings (seconds)", "",
               ", ".join(f"{k} {v}" for k, v in result["timings_s"].items()) + "."]
     return "\n".join(lines) + "\n"

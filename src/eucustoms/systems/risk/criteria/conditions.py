@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
+from operator import attrgetter, methodcaller
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
@@ -82,6 +84,13 @@ ALLOWED_OPERATORS: Mapping[str, frozenset[str]] = {
 BUILTIN_LISTS: Mapping[str, tuple[str, ...]] = {"eu_member_states": tuple(sorted(EU_MEMBER_STATES))}
 
 _SYMBOLS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> frozenset[str]:
+    """The lower-cased words of ``text`` (runs of word characters)."""
+    return frozenset(_WORD.findall(text.lower()))
 
 
 def escape(token: str) -> str:
@@ -373,7 +382,12 @@ class _Compiler:
         if not ok:
             return None
         shown = show(arg.raw if loose else arg, quote)
-        check = (lambda v: _loose_eq(v, arg)) if loose else (lambda v: v == arg)
+        if loose:
+            check: Callable[[Any], bool] = lambda v: _loose_eq(v, arg)
+        elif isinstance(arg, str):
+            check = arg.__eq__  # present values of text and code fields are str
+        else:
+            check = lambda v: v == arg  # noqa: E731
         return Op(
             "eq",
             check,
@@ -419,8 +433,13 @@ class _Compiler:
         prefixes = tuple(a.text if loose else a for a in args)
         shown = _show_list(prefixes, name)
 
-        def check(v: Any) -> bool:
-            return isinstance(v, str) and v.startswith(prefixes)
+        if loose:
+
+            def check(v: Any) -> bool:
+                return isinstance(v, str) and v.startswith(prefixes)
+
+        else:
+            check = methodcaller("startswith", prefixes)  # present values are str; no Python frame
 
         def yes(label: str, s: str, v: Any) -> str:
             hit = next((p for p in prefixes if v.startswith(p)), "")
@@ -449,21 +468,34 @@ class _Compiler:
         if not isinstance(raw, list) or not raw:
             self.error(pointer, "contains_any takes a non-empty list of words or phrases")
             return None
+        singles: set[str] = set()
         parts = []
         ok = True
         for n, word in enumerate(raw):
-            if not isinstance(word, str) or not word.strip() or not word.strip().rstrip("*").strip():
+            if not isinstance(word, str) or not word.strip().rstrip("*").strip():
                 self.error(f"{pointer}/{n}", "must be a non-empty word or phrase")
                 ok = False
                 continue
             text = word.strip()
+            if _WORD.fullmatch(text):
+                singles.add(text.lower())
             stem = text.rstrip("*")
             body = r"\s+".join(re.escape(w) for w in stem.split())
             parts.append(body + (r"\w*" if text.endswith("*") else ""))
         if not ok:
             return None
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
-        search = pattern.search
+        rest = [p for p, w in zip(parts, raw) if w.strip().lower() not in singles]
+        # Plain words are looked up in the (cached) set of words of the text; phrases, prefixes and words
+        # with punctuation go through a regular expression.
+        words = frozenset(singles)
+        others = re.compile(r"(?<!\w)(?:" + "|".join(rest) + r")(?!\w)", re.IGNORECASE).search if rest else None
+
+        def search(v: str) -> bool:
+            if words and not words.isdisjoint(_words(v)):
+                return True
+            return others is not None and others(v) is not None
+
         shown = ", ".join(repr(str(w)) for w in raw[:8]) + (", ..." if len(raw) > 8 else "")
 
         def yes(label: str, s: str, v: Any) -> str:
@@ -472,7 +504,7 @@ class _Compiler:
 
         return Op(
             "contains_any",
-            lambda v: isinstance(v, str) and search(v) is not None,
+            (lambda v: isinstance(v, str) and search(v)) if loose else search,
             yes,
             lambda label, s, v: f"{label} {s} mentions none of {shown}",
         )
@@ -498,12 +530,8 @@ class _Compiler:
                 return pair is not None and compare(*pair)
 
         else:
-            check = {
-                "gt": lambda v: v > arg,
-                "gte": lambda v: v >= arg,
-                "lt": lambda v: v < arg,
-                "lte": lambda v: v <= arg,
-            }[name]
+            # v > arg is arg < v: the bound method of the rule value runs without a Python frame.
+            check = {"gt": arg.__lt__, "gte": arg.__le__, "lt": arg.__gt__, "lte": arg.__ge__}[name]
         shown = show(arg.raw if loose else arg)
         return Op(
             name,
@@ -630,10 +658,16 @@ class _Compiler:
 
 
 class Node:
-    """A compiled condition: ``test(ctx, item)`` on the hot path; ``explain`` only for hits."""
+    """A compiled condition: ``test(ctx, item)`` on the hot path; ``explain`` only for hits.
 
-    __slots__ = ("test",)
+    ``item_dependent`` says whether the node reads the current goods item (a ``goods.*`` leaf outside its own
+    quantifier); ``cost`` is a rough price used to test cheap conditions first. Neither changes a result.
+    """
+
+    __slots__ = ("test", "item_dependent", "cost")
     test: Test
+    item_dependent: bool
+    cost: int
 
     def explain(self, c: EvalContext, i: Any, items: set[int]) -> list[str]:
         """Why the condition is what it is for ``(c, i)``: the matched conditions when it holds, the failing
@@ -641,14 +675,60 @@ class Node:
         raise NotImplementedError
 
 
+def _conjunction(tests: list[Test]) -> Test:
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda c, i: a(c, i) and b(c, i)
+    if len(tests) == 3:
+        a, b, d = tests
+        return lambda c, i: a(c, i) and b(c, i) and d(c, i)
+    frozen = tuple(tests)
+
+    def test(c: EvalContext, i: Any) -> bool:
+        for t in frozen:
+            if not t(c, i):
+                return False
+        return True
+
+    return test
+
+
+def _disjunction(tests: list[Test]) -> Test:
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda c, i: a(c, i) or b(c, i)
+    frozen = tuple(tests)
+
+    def test(c: EvalContext, i: Any) -> bool:
+        for t in frozen:
+            if t(c, i):
+                return True
+        return False
+
+    return test
+
+
+def _cheapest_first(nodes: list[Node]) -> list[Test]:
+    return [n.test for n in sorted(nodes, key=lambda n: n.cost)]
+
+
 class Leaf(Node):
-    __slots__ = ("spec", "op")
+    __slots__ = ("spec", "op", "probe")
 
     def __init__(self, spec: FieldSpec, op: Op):
         self.spec = spec
         self.op = op
+        self.item_dependent = spec.item
+        self.cost = (2 if spec.item else 1) + (3 if op.name in ("regex", "contains_any") else 0)
+        #: (getter on a goods item, check) for a plain item-level leaf, so quantifiers can loop without calls
+        self.probe: tuple[Callable[[Any], Any], Callable[[Any], bool]] | None = None
         get = spec.get
         check = op.check
+        fast = attrgetter(spec.attr) if spec.attr else None
         if op.name == "exists":
             want = bool(op.arg)
             if spec.many:
@@ -682,13 +762,13 @@ class Leaf(Node):
                     return any(map(check, get(c, i)))
 
             self.test = test
+        elif fast is not None and spec.item:
+            self.probe = (fast, check)
+            self.test = lambda c, i: (v := fast(i)) is not None and check(v)
+        elif fast is not None:
+            self.test = lambda c, i: (v := fast(c.f)) is not None and check(v)
         else:
-
-            def test(c: EvalContext, i: Any) -> bool:
-                v = get(c, i)
-                return v is not None and check(v)
-
-            self.test = test
+            self.test = lambda c, i: (v := get(c, i)) is not None and check(v)
 
     def explain(self, c: EvalContext, i: Any, items: set[int]) -> list[str]:
         spec, op = self.spec, self.op
@@ -720,24 +800,9 @@ class All(Node):
 
     def __init__(self, children: list[Node]):
         self.children = children
-        tests = tuple(c.test for c in children)
-        if len(tests) == 1:
-            self.test = tests[0]
-        elif len(tests) == 2:
-            a, b = tests
-            self.test = lambda c, i: a(c, i) and b(c, i)
-        elif len(tests) == 3:
-            a, b, d = tests
-            self.test = lambda c, i: a(c, i) and b(c, i) and d(c, i)
-        else:
-
-            def test(c: EvalContext, i: Any) -> bool:
-                for t in tests:
-                    if not t(c, i):
-                        return False
-                return True
-
-            self.test = test
+        self.item_dependent = any(c.item_dependent for c in children)
+        self.cost = sum(c.cost for c in children)
+        self.test = _conjunction(_cheapest_first(children))
 
     def explain(self, c: EvalContext, i: Any, items: set[int]) -> list[str]:
         if self.test(c, i):
@@ -750,19 +815,9 @@ class AnyOf(Node):
 
     def __init__(self, children: list[Node]):
         self.children = children
-        tests = tuple(c.test for c in children)
-        if len(tests) == 2:
-            a, b = tests
-            self.test = lambda c, i: a(c, i) or b(c, i)
-        else:
-
-            def test(c: EvalContext, i: Any) -> bool:
-                for t in tests:
-                    if t(c, i):
-                        return True
-                return False
-
-            self.test = test
+        self.item_dependent = any(c.item_dependent for c in children)
+        self.cost = sum(c.cost for c in children)
+        self.test = _disjunction(_cheapest_first(children))
 
     def explain(self, c: EvalContext, i: Any, items: set[int]) -> list[str]:
         if self.test(c, i):
@@ -775,6 +830,8 @@ class Not(Node):
 
     def __init__(self, child: Node):
         self.child = child
+        self.item_dependent = child.item_dependent
+        self.cost = child.cost
         t = child.test
         self.test = lambda c, i: not t(c, i)
 
@@ -783,20 +840,63 @@ class Not(Node):
         return self.child.explain(c, i, set())
 
 
+def _some_item(child: Node) -> Test:
+    """``test(c, i)``: some goods item satisfies ``child``; conditions of ``child`` that do not read the item
+    are tested once, before the loop (same result: they do not vary between items)."""
+    parts = child.children if isinstance(child, All) else [child]
+    fixed = [p for p in parts if not p.item_dependent]
+    varying = [p for p in parts if p.item_dependent]
+    if not varying:
+        once = child.test
+        return lambda c, i: bool(c.f.items) and once(c, None)
+    probes = [p.probe for p in sorted(varying, key=lambda n: n.cost) if isinstance(p, Leaf) and p.probe is not None]
+    if len(probes) == 1 and len(varying) == 1:
+        get, check = probes[0]
+
+        def loop(c: EvalContext, i: Any) -> bool:
+            for item in c.f.items:
+                v = get(item)
+                if v is not None and check(v):
+                    return True
+            return False
+
+    elif len(probes) == len(varying):
+        # Plain item fields only: read and check them inline, without a call per condition and item.
+        steps = tuple(probes)
+
+        def loop(c: EvalContext, i: Any) -> bool:
+            for item in c.f.items:
+                for get, check in steps:
+                    v = get(item)
+                    if v is None or not check(v):
+                        break
+                else:
+                    return True
+            return False
+
+    else:
+        inner = _conjunction(_cheapest_first(varying))
+
+        def loop(c: EvalContext, i: Any) -> bool:
+            for item in c.f.items:
+                if inner(c, item):
+                    return True
+            return False
+
+    if not fixed:
+        return loop
+    outer = _conjunction(_cheapest_first(fixed))
+    return lambda c, i: outer(c, i) and loop(c, i)
+
+
 class AnyItem(Node):
     __slots__ = ("child",)
 
     def __init__(self, child: Node):
         self.child = child
-        t = child.test
-
-        def test(c: EvalContext, i: Any) -> bool:
-            for item in c.f.items:
-                if t(c, item):
-                    return True
-            return False
-
-        self.test = test
+        self.item_dependent = False
+        self.cost = 5 + 3 * child.cost
+        self.test = _some_item(child)
 
     def explain(self, c: EvalContext, i: Any, items: set[int]) -> list[str]:
         t = self.child.test
@@ -820,6 +920,8 @@ class AllItems(Node):
 
     def __init__(self, child: Node):
         self.child = child
+        self.item_dependent = False
+        self.cost = 5 + 3 * child.cost
         t = child.test
 
         def test(c: EvalContext, i: Any) -> bool:

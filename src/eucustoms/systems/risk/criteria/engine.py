@@ -58,35 +58,48 @@ class Hit:
 
 
 class _Prices:
-    """The reference price tables in force, consulted in order of their ids."""
+    """The reference price tables in force, merged: for each code the price of the first table (by id)."""
 
-    __slots__ = ("tables",)
+    __slots__ = ("tables", "_index")
 
     def __init__(self, tables: tuple[ReferencePrices, ...]):
         self.tables = tables
+        index: dict[str, Decimal] = {}
+        for table in tables:
+            for price in table.prices:
+                index.setdefault(price.hs, price.per_kg)
+        self._index = index
 
     def per_kg(self, hs6: str) -> Decimal | None:
-        for table in self.tables:
-            price = table.per_kg(hs6)
-            if price is not None:
-                return price
-        return None
+        """The price per kg for ``hs6``, else for its heading. A table's subheading price wins over any
+        table's heading price."""
+        index = self._index
+        price = index.get(hs6)
+        if price is None:
+            price = index.get(hs6[:4])
+        return price
 
 
 class _Selection:
-    __slots__ = ("rulesets", "by_kind", "prices")
+    """What is in force on one day: the rule sets, the price tables and, per kind of filing, the enabled rules
+    that apply to it with their compiled tests (kept in a separate tuple for the hot loop)."""
+
+    __slots__ = ("rulesets", "by_kind", "tests", "prices")
 
     def __init__(self, rulesets: tuple[RuleSet, ...], prices: _Prices | None):
         self.rulesets = rulesets
         self.prices = prices
         self.by_kind: dict[str, tuple[tuple[RuleSet, CompiledRule], ...]] = {}
+        self.tests: dict[str, tuple[Any, ...]] = {}
         for kind in KINDS:
-            self.by_kind[kind] = tuple(
+            rules = tuple(
                 (rs, cr)
                 for rs in rulesets
                 for cr in rs.compiled
                 if cr.rule.enabled and (cr.kinds is None or kind in cr.kinds)
             )
+            self.by_kind[kind] = rules
+            self.tests[kind] = tuple(cr.test for _, cr in rules)
 
 
 def _in_force(versions: Iterable[Any], day: dt.date) -> Any | None:
@@ -205,15 +218,15 @@ class RuleBook:
         set id order and, within a rule set, in file order."""
         day = as_of or facts.dates.lodged or dt.datetime.now(dt.timezone.utc).date()
         selection = self._select(day)
-        rules = selection.by_kind.get(facts.kind)
-        if rules is None:
+        tests = selection.tests.get(facts.kind)
+        if tests is None:
             raise Rejected.one(ErrorCode.CODELIST_VIOLATION, "/kind", f"{facts.kind!r} is not one of {', '.join(KINDS)}")
         ctx = EvalContext(facts, selection.prices)
-        hits: list[Hit] = []
-        for ruleset, compiled in rules:
-            if compiled.test(ctx, None):
-                hits.append(_hit(ruleset, compiled, ctx))
-        return hits
+        matched = [n for n, test in enumerate(tests) if test(ctx, None)]
+        if not matched:
+            return []
+        rules = selection.by_kind[facts.kind]
+        return [_hit(*rules[n], ctx) for n in matched]
 
 
 def _hit(ruleset: RuleSet, compiled: CompiledRule, ctx: EvalContext) -> Hit:

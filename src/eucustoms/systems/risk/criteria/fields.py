@@ -81,6 +81,9 @@ class FieldSpec:
     many: bool = False
     normalise: Normaliser | None = None
     choices: frozenset[str] | None = None
+    #: dotted attribute read by ``get``: on the goods item for item fields, on the Facts otherwise (None when
+    #: the value is computed); lets compiled conditions use a C-level ``attrgetter``.
+    attr: str | None = None
 
 
 _SEPARATORS = re.compile(r"[\s.]")
@@ -152,8 +155,10 @@ def _party_id(text: str, prefix: bool) -> str:
     return code
 
 
-def _spec(path: str, label: str, kind: str, get: Getter, **kw: Any) -> FieldSpec:
-    return FieldSpec(path=path, label=label, kind=kind, item=path.startswith("goods."), get=get, **kw)
+def _spec(path: str, label: str, kind: str, get: Getter, computed: bool = False, **kw: Any) -> FieldSpec:
+    item = path.startswith("goods.")
+    attr = None if computed else (path[len("goods.") :] if item else path)
+    return FieldSpec(path=path, label=label, kind=kind, item=item, get=get, attr=attr, **kw)
 
 
 _FIELDS: dict[str, FieldSpec] = {
@@ -187,8 +192,8 @@ _FIELDS: dict[str, FieldSpec] = {
         _spec("goods.currency", "currency", CODE, lambda c, i: i.currency, normalise=_currency),
         _spec("goods.value_eur", "value EUR", NUMBER, lambda c, i: i.value_eur),
         _spec("goods.value_per_kg", "value per kg", NUMBER, lambda c, i: i.value_per_kg),
-        _spec("goods.reference_price_per_kg", "reference price per kg", NUMBER, lambda c, i: c.reference_price(i)),
-        _spec("goods.price_ratio", "declared/reference price ratio", NUMBER, lambda c, i: c.price_ratio(i)),
+        _spec("goods.reference_price_per_kg", "reference price per kg", NUMBER, lambda c, i: c.reference_price(i), computed=True),
+        _spec("goods.price_ratio", "declared/reference price ratio", NUMBER, lambda c, i: c.price_ratio(i), computed=True),
         _spec("goods.origin", "origin", COUNTRY, lambda c, i: i.origin),
         _spec("goods.un_dg", "UN number", CODE, lambda c, i: i.un_dg, normalise=_un_number),
         _spec("goods.cus", "CUS number", CODE, lambda c, i: i.cus, normalise=_cus),
@@ -245,13 +250,15 @@ def resolve(path: str) -> FieldSpec:
             )
         role, attr = parts[1], parts[2]
         label, kind, normalise = _PARTY_FIELDS[attr]
-        spec = _spec(path, f"{role.replace('_', ' ')} {label}", kind, _party_getter(role, attr), normalise=normalise)
+        spec = _spec(
+            path, f"{role.replace('_', ' ')} {label}", kind, _party_getter(role, attr), computed=True, normalise=normalise
+        )
     elif parts[0] == "attributes" or parts[:2] == ["goods", "attributes"]:
         item = parts[0] == "goods"
         name = ".".join(parts[2:] if item else parts[1:])
         if not _NAME.fullmatch(name):
             raise ValueError(f"attribute field {path!r} needs a name of letters, digits, '_' or '-'")
-        spec = _spec(path, name.replace("_", " "), ANY, _attribute_getter(name, item))
+        spec = _spec(path, name.replace("_", " "), ANY, _attribute_getter(name, item), computed=True)
     else:
         import difflib
 
