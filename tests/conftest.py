@@ -100,3 +100,99 @@ def api(db):
     client.ctx = ctx  # type: ignore[attr-defined]
     with client:
         yield client
+
+
+# -- a box with its reference data loaded ----------------------------------------------------------------------
+# Loading the reference data takes seconds, so each session loads it once into a template (a SQLite file, a
+# PostgreSQL template database) and every test gets a copy of it.
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory):
+    from eucustoms.refdata import load_reference_data
+
+    path = tmp_path_factory.mktemp("template") / "box.db"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    load_reference_data(db)
+    db.dispose()  # the last connection to close checkpoints the WAL into the main file
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_template():
+    from eucustoms.refdata import load_reference_data
+
+    postgres_or_skip()
+    name = f"eucustoms_tmpl_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    db = Database(url)
+    upgrade(db)
+    load_reference_data(db)
+    db.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_box(_sqlite_template, tmp_path) -> Iterator[Database]:
+    import shutil
+
+    target = tmp_path / "box.db"
+    shutil.copyfile(_sqlite_template, target)
+    wal = _sqlite_template.with_name(_sqlite_template.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + "-wal"))
+    db = Database(f"sqlite:///{target}")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def pg_box(_pg_template) -> Iterator[Database]:
+    name = f"eucustoms_t_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {_pg_template}")
+    db = Database(PG_URL.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def box(request) -> Database:
+    """A migrated database with the reference data loaded, on both databases."""
+    return request.getfixturevalue(f"{request.param if request.param == 'sqlite' else 'pg'}_box")
+
+
+@pytest.fixture
+def box_api(box):
+    """An API client over a box with reference data; the bus is drained explicitly with ``drain()``."""
+    from fastapi.testclient import TestClient
+
+    from eucustoms.app import create_app
+    from eucustoms.platform.auth import issue_token
+    from eucustoms.union import open_union
+
+    ctx = open_union(db=box)
+    client = TestClient(create_app(ctx, deliver_messages=False), raise_server_exceptions=False)
+
+    def headers(role: str, **binding) -> dict[str, str]:
+        with box.begin() as conn:
+            token, _ = issue_token(conn, role=role, name=binding.pop("name", f"test {role}"), **binding)
+        return {"Authorization": f"Bearer {token}"}
+
+    client.headers_for = headers  # type: ignore[attr-defined]
+    client.ctx = ctx  # type: ignore[attr-defined]
+    client.drain = ctx.bus.drain  # type: ignore[attr-defined]
+    with client:
+        yield client

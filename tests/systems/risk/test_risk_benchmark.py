@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from risk_analytics_support import benchmark_dir  # noqa: F401  (fixture)
+
 from eucustoms.systems.risk.analytics import benchmark as bm
 from eucustoms.systems.risk.analytics.dataset import (
     ENV_VAR, DataNotFoundError, load_benchmark, resolve_data_dir, subsample,

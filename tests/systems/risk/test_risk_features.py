@@ -8,7 +8,8 @@ import json
 import numpy as np
 import polars as pl
 import pytest
-from conftest import make_declarations
+
+from risk_analytics_support import make_declarations, synthetic_splits  # noqa: F401  (fixture)
 
 from eucustoms.systems.risk.analytics.features import EntityKey, FeatureBuilder
 

@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pytest
 
+from risk_analytics_support import synthetic_splits  # noqa: F401  (fixture)
+
 from eucustoms.systems.risk.analytics.metrics import auc
 from eucustoms.systems.risk.analytics.model import RiskModel
 

@@ -1,1 +1,3 @@
 """CRMS2: common risk criteria, analytics and risk signals."""
+
+SYSTEM = "risk"

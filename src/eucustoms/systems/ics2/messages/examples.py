@@ -18,6 +18,8 @@ import copy
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .validation import container_check_digit
+
 UTC = timezone.utc
 DEFAULT_LOADING = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -72,14 +74,8 @@ ELECTRONICS_IMPORTER = {
 }
 
 
-def _routing_itinerary(*countries: str) -> list[str]:
-    return list(countries)
-
-
 def container(prefix: str) -> str:
     """An ISO 6346 container number with its check digit, e.g. ``container("NOLU123456")``."""
-    from .validation import container_check_digit
-
     return prefix + container_check_digit(prefix)
 
 

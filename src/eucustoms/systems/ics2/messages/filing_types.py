@@ -310,7 +310,7 @@ _TYPES = (
         "F12", "Maritime/IWW - partial dataset - master bill of lading only (carrier)", Family.SEA, SEA_MODES,
         Filer.CARRIER, Level.MASTER, False, True,
         DECLARANT + MEANS_SEA + JOURNEY + MASTER + MASTER_SUPPLEMENTARY, NO_HOUSES,
-        completed_by=("F14", "F15", "F17"),
+        completed_by=("F14", "F15"),
         source="DA Annex B F12; OPS (carriers quote the house filer's EORI as supplementary declarant)"),
     FilingType(
         "F13", "Maritime/IWW - partial dataset - straight bill of lading without buyer and seller (carrier)",

@@ -1,22 +1,4 @@
-"""Time-aware feature builder: declaration attributes plus entity fraud histories learned from earlier labels only.
-
-Leakage rules, enforced here rather than left to the caller:
-
-* :meth:`FeatureBuilder.transform` scores rows that are strictly later than every labelled row in the history
-  (it refuses rows dated on or before the last history date), so a row never sees its own, a same-day or a
-  later label.
-* :meth:`FeatureBuilder.fit_transform_out_of_time` builds training features: each row sees only the labels of
-  rows in strictly earlier periods (``granularity``: a day, a month or a calendar quarter) of the same frame.
-  Rows of the same period never see each other's labels.
-* Label-free references (category vocabularies, median price per kg by HS6 and HS6 x origin) are learned by
-  :meth:`FeatureBuilder.fit` on the training history and are not updated afterwards.
-
-An :class:`EntityKey` names any column or tuple of columns (importer, HS6 x origin, a route, ...); the builder
-keeps, per key value, the count of labelled declarations, of frauds and of critical frauds, and turns them into
-``<key>_n`` (labelled history size), ``<key>_rate`` (fraud rate, smoothed towards the prior) and ``<key>_crit``
-(critical-fraud rate, smoothed). A key value with no history gets ``_n = 0`` and the prior as its rates; with no
-history at all the rates are missing. The same keys work for any declaration frame that has the columns.
-"""
+"""Time-aware feature builder: declaration attributes plus entity fraud histories learned from earlier labels only."""
 
 from __future__ import annotations
 
@@ -89,7 +71,26 @@ def _label_exprs() -> list[pl.Expr]:
 
 @dataclass
 class FeatureBuilder:
-    """Fitted on labelled history, applied to later declarations; state round-trips through JSON."""
+    """Fitted on labelled history, applied to later declarations; state round-trips through JSON.
+
+    Leakage rules, enforced here rather than left to the caller:
+
+    * :meth:`FeatureBuilder.transform` scores rows that are strictly later than every labelled row in the history
+      (it refuses rows dated on or before the last history date), so a row never sees its own, a same-day or a
+      later label.
+    * :meth:`FeatureBuilder.fit_transform_out_of_time` builds training features: each row sees only the labels of
+      rows in strictly earlier periods (``granularity``: a day, a month or a calendar quarter) of the same frame.
+      Rows of the same period never see each other's labels.
+    * Label-free references (category vocabularies, median price per kg by HS6 and HS6 x origin) are learned by
+      :meth:`FeatureBuilder.fit` on the training history and are not updated afterwards.
+
+    An :class:`EntityKey` names any column or tuple of columns (importer, HS6 x origin, a route, ...); the builder
+    keeps, per key value, the count of labelled declarations, of frauds and of critical frauds, and turns them into
+    ``<key>_n`` (labelled history size), ``<key>_rate`` (fraud rate, smoothed towards the prior) and ``<key>_crit``
+    (critical-fraud rate, smoothed). A key value with no history gets ``_n = 0`` and (when ``smoothing`` > 0) the
+    prior as its rates; with no history at all the rates are missing. The same keys work for any declaration frame
+    that has the columns.
+    """
 
     keys: tuple[EntityKey, ...] = DEFAULT_KEYS
     categorical: tuple[str, ...] = DEFAULT_CATEGORICAL

@@ -836,8 +836,10 @@ class Not(Node):
         self.test = lambda c, i: not t(c, i)
 
     def explain(self, c: EvalContext, i: Any, items: set[int]) -> list[str]:
-        # The child's own explanation says what holds; its item matches are not matches of the rule.
-        return self.child.explain(c, i, set())
+        # The child explains its own value, which is what makes this node hold. Items it adds come from a
+        # quantifier that holds and whose truth the result rests on (``not (no 2939 item and ...)``), so they
+        # are matches of the rule; a quantifier that fails adds none.
+        return self.child.explain(c, i, items)
 
 
 def _some_item(child: Node) -> Test:

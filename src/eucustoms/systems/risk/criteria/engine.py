@@ -213,10 +213,12 @@ class RuleBook:
 
     # ---- evaluating --------------------------------------------------------------------------------------
 
-    def evaluate(self, facts: Facts, as_of: dt.date | None = None) -> list[Hit]:
+    def evaluate(self, facts: Facts, as_of: dt.date | dt.datetime | None = None) -> list[Hit]:
         """The hits of the rules in force on ``as_of`` (default: the lodging date, else today UTC), in rule
         set id order and, within a rule set, in file order."""
         day = as_of or facts.dates.lodged or dt.datetime.now(dt.timezone.utc).date()
+        if isinstance(day, dt.datetime):
+            day = day.date()
         selection = self._select(day)
         tests = selection.tests.get(facts.kind)
         if tests is None:

@@ -262,7 +262,7 @@ def resolve(path: str) -> FieldSpec:
     else:
         import difflib
 
-        close = difflib.get_close_matches(path, list(_FIELDS), n=1)
+        close = difflib.get_close_matches(path, list(_FIELDS), n=1, cutoff=0.8)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"unknown field {path!r}{hint}")
     _CACHE[path] = spec

@@ -1,4 +1,5 @@
-"""Fixtures for the risk analytics tests: small synthetic declaration frames, and the shared benchmark folder.
+"""Helpers and fixtures of the risk analytics tests (imported by them; deliberately not a conftest.py, which the
+other risk tests share): small synthetic declaration frames, and the shared benchmark folder.
 
 Tests that need the benchmark data skip where it is missing, except on CI (CI=true), where a missing folder is a
 failure, never a skip."""

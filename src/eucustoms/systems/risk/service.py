@@ -1,0 +1,312 @@
+"""Risk management use cases for the other systems.
+
+* :func:`central_analysis` — the Safety and Security Analytics (SSA) of the central domain: EU-level
+  features of each consignment from what all member states have seen (the same party entering through
+  several member states, many names at one address, earlier findings elsewhere), the analytics model's
+  score when one is trained, and the resulting risk signals with the rule or model that raised them.
+* :func:`national_assessment` — the risk analysis of a member state: the common risk criteria plus the
+  signals received, giving the outcome (referral, do-not-load, control recommended or nothing).
+* :func:`record_control_result` — a member state's control result, which labels the consignment for training.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+from sqlalchemy import Connection, insert, select, update
+
+from eucustoms.core.clock import now
+from eucustoms.platform import telemetry
+
+from . import SYSTEM
+from .criteria import Facts, RuleBook, facts_from_dict, shipped_rulebook
+from .store import risk_assessment, risk_entity, risk_model
+
+MODE_CODES = {"sea": 1, "rail": 2, "road": 3, "air": 4, "post": 5, "fixed_installation": 7,
+              "inland_waterway": 8, "own_propulsion": 9}
+ENTITY_KINDS = ("consignee", "consignor", "address", "route", "hs4", "declarant")
+FEATURES: tuple[str, ...] = (
+    "mode", "items", "log_gross_mass", "log_mass_per_item",
+    *(f"{k}_{m}" for k in ENTITY_KINDS for m in ("filings", "countries", "controls", "positive_rate")),
+    "address_names",
+)
+PRIOR_RATE, PRIOR_WEIGHT = 0.05, 5.0
+NETWORK_COUNTRIES = 3  # a party seen entering through this many member states is an EU-level signal
+ADDRESS_NAMES = 3  # this many different consignee names at one address
+
+_lock = threading.Lock()
+_rulebook: RuleBook | None = None
+_models: dict[str, Any] = {}
+
+
+def rulebook() -> RuleBook:
+    """The common risk criteria in force (the shipped rule sets), loaded once per process."""
+    global _rulebook
+    with _lock:
+        if _rulebook is None:
+            _rulebook = shipped_rulebook()
+        return _rulebook
+
+
+def facts(data: dict[str, Any]) -> Facts:
+    return facts_from_dict(data)
+
+
+# -- EU-level entity history ----------------------------------------------------------------------------------
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"[^0-9A-Z]+", " ", (text or "").upper()).strip()
+
+
+def _party_key(f: Facts, role: str) -> str | None:
+    p = f.parties.get(role)
+    if p is None:
+        return None
+    if p.id:
+        return p.id
+    return f"{_norm(p.name)}|{p.country or ''}" if p.name else None
+
+
+def entity_keys(f: Facts) -> dict[str, list[str]]:
+    keys: dict[str, list[str]] = {k: [] for k in ENTITY_KINDS}
+    for role in ("consignee", "consignor", "declarant"):
+        k = _party_key(f, role)
+        if k:
+            keys[role].append(k)
+    address = f.attributes.get("consignee_address") if f.attributes else None
+    if address:
+        keys["address"].append(_norm(str(address)))
+    c = f.countries
+    if c.dispatch or c.first_entry:
+        keys["route"].append(f"{c.dispatch or '?'}>{c.first_entry or '?'}")
+    keys["hs4"] = sorted({i.hs4 for i in f.items if i.hs4})
+    return keys
+
+
+def _stats(conn: Connection, wanted: dict[str, set[str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    e = risk_entity
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, keys in wanted.items():
+        keys = sorted(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            for r in conn.execute(select(e).where(e.c.kind == kind, e.c.key.in_(chunk))).mappings():
+                out[(kind, r["key"])] = dict(r)
+    return out
+
+
+def _rate(s: dict[str, Any] | None) -> float:
+    if not s:
+        return PRIOR_RATE
+    return (s["positives"] + PRIOR_RATE * PRIOR_WEIGHT) / (s["controls"] + PRIOR_WEIGHT)
+
+
+def features_of(f: Facts, keys: dict[str, list[str]], stats: dict[tuple[str, str], dict[str, Any]]) -> dict[str, float]:
+    mass = float(f.totals.gross_mass_kg or 0)
+    items = len(f.items)
+    out: dict[str, float] = {
+        "mode": float(MODE_CODES.get(f.mode or "", 0)), "items": float(items),
+        "log_gross_mass": math.log1p(mass), "log_mass_per_item": math.log1p(mass / items) if items else 0.0,
+    }
+    for kind in ENTITY_KINDS:
+        found = [stats.get((kind, k)) for k in keys.get(kind, [])]
+        found = [s for s in found if s]
+        out[f"{kind}_filings"] = float(max((s["filings"] for s in found), default=0))
+        out[f"{kind}_countries"] = float(max((len(s["countries"]) for s in found), default=0))
+        out[f"{kind}_controls"] = float(max((s["controls"] for s in found), default=0))
+        out[f"{kind}_positive_rate"] = max((_rate(s) for s in found), default=PRIOR_RATE)
+    addr = [stats.get(("address", k)) for k in keys.get("address", [])]
+    out["address_names"] = float(max((len(s["names"]) for s in addr if s), default=0))
+    return out
+
+
+def _remember(conn: Connection, f: Facts, keys: dict[str, list[str]], stats: dict, country: str, day: date) -> None:
+    consignee = f.parties.get("consignee")
+    name = _norm(consignee.name) if consignee is not None and consignee.name else None
+    for kind, ks in keys.items():
+        for k in ks:
+            s = stats.get((kind, k))
+            if s is None:
+                s = {"kind": kind, "key": k, "first_seen": day, "last_seen": day, "filings": 1,
+                     "countries": [country] if country else [], "names": [name] if (kind == "address" and name) else [],
+                     "controls": 0, "positives": 0}
+                conn.execute(insert(risk_entity).values(**s))
+                stats[(kind, k)] = s
+            else:
+                s["filings"] += 1
+                s["last_seen"] = day
+                if country and country not in s["countries"]:
+                    s["countries"] = sorted({*s["countries"], country})
+                if kind == "address" and name and name not in s["names"]:
+                    s["names"] = sorted({*s["names"], name})[:50]
+                conn.execute(update(risk_entity).where(risk_entity.c.kind == kind, risk_entity.c.key == k).values(
+                    filings=s["filings"], last_seen=day, countries=s["countries"], names=s["names"]))
+
+
+# -- the model ----------------------------------------------------------------------------------------------
+
+def active_model(conn: Connection, kind: str = "ssa") -> Any | None:
+    """The trained model in force (loaded once per file), or None when none was trained yet."""
+    row = conn.execute(select(risk_model).where(risk_model.c.kind == kind, risk_model.c.active.is_(True))
+                       .order_by(risk_model.c.trained_at.desc()).limit(1)).mappings().first()
+    if row is None or not Path(row["path"]).exists():
+        return None
+    with _lock:
+        model = _models.get(row["path"])
+        if model is None:
+            from .ssa_model import SsaModel
+
+            model = _models[row["path"]] = SsaModel.load(row["path"], version=row["version"], metrics=row["metrics"])
+    return model
+
+
+# -- central analysis (SSA) ----------------------------------------------------------------------------------
+
+def central_analysis(conn: Connection, facts_list: Iterable[dict[str, Any]], *, country: str) -> list[dict[str, Any]]:
+    """Score each consignment with EU-level features; return the risk signals raised (each names its source
+    rule or model, the reference it is about, and the member states concerned)."""
+    parsed = [(d, facts(d)) for d in facts_list]
+    if not parsed:
+        return []
+    moment = now()
+    keys = {d["reference"]: entity_keys(f) for d, f in parsed}
+    wanted: dict[str, set[str]] = {}
+    for ks in keys.values():
+        for kind, values in ks.items():
+            wanted.setdefault(kind, set()).update(values)
+    stats = _stats(conn, wanted)
+    model = active_model(conn)
+    rows, signals = [], []
+    feats = {d["reference"]: features_of(f, keys[d["reference"]], stats) for d, f in parsed}
+    scores = model.score([feats[d["reference"]] for d, _ in parsed]) if model is not None else [None] * len(parsed)
+    for (d, f), score in zip(parsed, scores):
+        ref = d["reference"]
+        sigs = _signals(ref, f, keys[ref], stats, country, score, model)
+        signals.extend(sigs)
+        rows.append({"reference": ref, "subject": ref.split("/")[0], "kind": f.kind, "country": country,
+                     "scored_at": moment, "day": moment.date(), "features": feats[ref],
+                     "score": float(score) if score is not None else None,
+                     "model_version": model.version if model is not None else None, "signals": sigs,
+                     "entities": keys[ref]})
+        _remember(conn, f, keys[ref], stats, country, moment.date())
+    existing = set(conn.execute(select(risk_assessment.c.reference).where(
+        risk_assessment.c.reference.in_([r["reference"] for r in rows]))).scalars())
+    fresh = [r for r in rows if r["reference"] not in existing]
+    if fresh:
+        conn.execute(insert(risk_assessment), fresh)
+    for r in rows:
+        if r["reference"] in existing:  # re-analysis after an amendment: the newest features count
+            conn.execute(update(risk_assessment).where(risk_assessment.c.reference == r["reference"])
+                         .values({k: v for k, v in r.items() if k != "reference"}))
+    telemetry.count_many(conn, [(SYSTEM, "signals", s["source"].split("-v")[0]) for s in signals])
+    return signals
+
+
+def _signals(ref: str, f: Facts, keys: dict[str, list[str]], stats: dict, country: str, score: float | None,
+             model: Any) -> list[dict[str, Any]]:
+    out = []
+    for role in ("consignee", "consignor"):
+        for k in keys.get(role, []):
+            s = stats.get((role, k))
+            if s and len(set(s["countries"]) | {country}) >= NETWORK_COUNTRIES:
+                out.append({"reference": ref, "source": "SSA-NET-001", "score": None,
+                            "reason": f"the {role} {k} entered the Union through {len(set(s['countries']) | {country})} member states "
+                                      f"({', '.join(sorted(set(s['countries']) | {country}))})",
+                            "concerned": sorted(set(s["countries"]) - {country})})
+            if s and s["positives"] > 0:
+                out.append({"reference": ref, "source": "SSA-NET-003", "score": None,
+                            "reason": f"the {role} {k} had {s['positives']} positive control result(s) in the Union",
+                            "concerned": sorted(set(s["countries"]) - {country})})
+    for k in keys.get("address", []):
+        s = stats.get(("address", k))
+        consignee = f.parties.get("consignee")
+        names = set(s["names"]) if s else set()
+        if consignee is not None and consignee.name:
+            names.add(_norm(consignee.name))
+        if s and len(names) >= ADDRESS_NAMES:
+            out.append({"reference": ref, "source": "SSA-NET-002", "score": None,
+                        "reason": f"{len(names)} different consignees share the address {k}",
+                        "concerned": sorted(set(s["countries"]) - {country})})
+    if score is not None and model is not None and score >= model.threshold:
+        out.append({"reference": ref, "source": f"SSA-MODEL-v{model.version}", "score": round(float(score), 4),
+                    "reason": f"analytics model score {score:.3f} ≥ threshold {model.threshold:.3f}", "concerned": []})
+    return out
+
+
+# -- national analysis -------------------------------------------------------------------------------------
+
+_REFERRAL_ORDER = {"DNL": 3, "RFS": 2, "RFI": 1}
+_CONTROL_ACTIONS = {"document_check", "scan", "physical", "screen"}
+
+
+def national_assessment(conn: Connection, country: str, facts_list: Iterable[dict[str, Any]],
+                        signals: Iterable[dict[str, Any]], *, as_of: date | None = None,
+                        answers: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """The member state's risk analysis of each consignment (keyed by reference): the common risk criteria
+    that hit, the signals received, and the outcome. ``answers`` are the traders' answers to referrals
+    (by MRN): an answered RFI is cleared; an RFS whose screening found a threat becomes do-not-load."""
+    book = rulebook()
+    day = as_of or now().date()  # the criteria in force when the analysis runs
+    by_ref: dict[str, list[dict[str, Any]]] = {}
+    for s in signals:
+        by_ref.setdefault(s["reference"], []).append(s)
+    out: dict[str, dict[str, Any]] = {}
+    for d in facts_list:
+        f = facts(d)
+        hits = [h.as_dict() for h in book.evaluate(f, as_of=day)]
+        referral = None
+        for h in hits:
+            r = h["outcome"].get("referral")
+            if r and (referral is None or _REFERRAL_ORDER[r] > _REFERRAL_ORDER[referral]):
+                referral = r
+        mrn = d["reference"].split("/")[0]
+        answer = (answers or {}).get(mrn)
+        if answer is not None and referral in ("RFI", "RFS"):
+            if answer.get("kind") == "RFS" and answer.get("result") == "threat":
+                referral = "DNL"
+            else:
+                referral = None
+        control = bool(by_ref.get(d["reference"])) or any(h["outcome"]["action"] in _CONTROL_ACTIONS for h in hits)
+        out[d["reference"]] = {
+            "outcome": referral or "none", "control_recommended": control, "hits": hits,
+            "signals": by_ref.get(d["reference"], []),
+            "reasons": [f"{h['rule_id']}: {h['explanation'] or h['title']}" for h in hits]
+                       + [f"{s['source']}: {s['reason']}" for s in by_ref.get(d["reference"], [])],
+        }
+    telemetry.count_many(conn, [(SYSTEM, "crc_hits", h["rule_id"]) for r in out.values() for h in r["hits"]])
+    return out
+
+
+# -- control results ----------------------------------------------------------------------------------------
+
+POSITIVE_RESULTS = {"irregularity", "seizure"}
+
+
+def record_control_result(conn: Connection, references: Iterable[str], *, country: str, result: dict[str, Any]) -> int:
+    """Label the consignments a member state controlled (1 = irregularity or seizure, 0 = nothing found) and
+    add the result to the history of the entities involved. Returns how many consignments were labelled."""
+    label = 1 if result.get("result") in POSITIVE_RESULTS else 0
+    critical = bool(result.get("critical")) or (result.get("result") == "seizure" and result.get("risk_type") == "safety_security")
+    refs = list(references)
+    labelled = 0
+    for ref in refs:
+        row = conn.execute(select(risk_assessment).where(risk_assessment.c.reference == ref)).mappings().first()
+        if row is None:
+            continue
+        first_label = row["label"] is None
+        conn.execute(update(risk_assessment).where(risk_assessment.c.reference == ref).values(
+            label=label, critical=critical, labelled_at=now(), labelled_by=country))
+        labelled += 1
+        if not first_label:
+            continue  # a corrected result does not count the control twice in the history
+        for kind, keys in (row["entities"] or {}).items():
+            for k in keys:
+                conn.execute(update(risk_entity).where(risk_entity.c.kind == kind, risk_entity.c.key == k).values(
+                    controls=risk_entity.c.controls + 1, positives=risk_entity.c.positives + label))
+    telemetry.count(conn, SYSTEM, "control_results", "positive" if label else "negative", n=labelled)
+    return labelled
