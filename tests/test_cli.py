@@ -103,3 +103,8 @@ def test_demo_without_serving_prints_a_json_summary(home):
     assert {e["pointer"] for e in summary["rejection_example"]} >= {"/eori", "/address/country", "/vat_numbers/0"}
     for mrn in summary["mrn_examples"].values():
         assert MRN.is_valid(mrn)
+    ics2 = summary["ics2"]
+    assert ics2["rejected_example"] is None
+    assert ics2["states"] == {"assessment_complete": len(ics2["filed"]) - 1, "controlled": 1}
+    assert ics2["referrals_answered"] == 1
+    assert summary["telemetry"]["messages"]["ics2/ICS2_RA_REQ"] >= 10

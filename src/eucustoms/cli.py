@@ -15,6 +15,7 @@ from eucustoms.platform.auth import Role, issue_token, list_tokens, revoke_token
 from eucustoms.platform.clitools import console, database, err_console, print_json, reported, set_database_url
 from eucustoms.platform.numbering import allocate_mrn
 from eucustoms.systems.eos.cli import app as eori_app
+from eucustoms.systems.ics2.cli import app as ics2_app
 
 app = typer.Typer(
     help="eucustoms: the EU customs union in a box.",
@@ -26,6 +27,7 @@ token_app = typer.Typer(help="API tokens: issue, list, revoke.", no_args_is_help
 app.add_typer(mrn_app, name="mrn")
 app.add_typer(token_app, name="token")
 app.add_typer(eori_app, name="eori")
+app.add_typer(ics2_app, name="ics2")
 
 
 @app.callback()

@@ -204,6 +204,11 @@ def run_demo(db: Database, *, quiet: bool = False) -> dict[str, Any]:
     except Rejected as exc:
         out["rejection_example"] = [i.as_dict() for i in exc.issues]
 
+    # 7. ICS2: carriers, a house filer, an express and a postal operator file their ENS; the common repository
+    #    relates the parts, the member states of first entry analyse them, referrals are answered, the goods
+    #    arrive and are controlled.
+    out["ics2"] = _ics2_demo(ctx, db)
+
     with db.read() as conn:
         out["telemetry"] = {
             "messages": {f"{s}/{k}": n for (s, k), n in sorted(telemetry.totals(conn, metric=telemetry.MESSAGES).items())},
@@ -213,6 +218,93 @@ def run_demo(db: Database, *, quiet: bool = False) -> dict[str, Any]:
     out["reference_data"] = {name: r.rows for name, r in sorted(refdata.releases.items())}
     out["seconds"] = round(time.perf_counter() - started, 2)
     return out
+
+
+def _ics2_demo(ctx: Any, db: Database) -> dict[str, Any]:
+    import copy
+    from datetime import timedelta
+
+    from eucustoms.core.clock import now
+    from eucustoms.platform.auth import Principal
+    from eucustoms.systems.ics2 import nes
+    from eucustoms.systems.ics2 import service as ics2
+    from eucustoms.systems.ics2.messages import examples
+
+    run = now().strftime("%y%m%d%H%M%S")
+    at, issued = now() + timedelta(days=2), now()
+    # Everyone who files one of the examples (carriers, a house filer, express and postal operators).
+    parties = {p["declarant"]["identification_number"]: p["declarant"] for p in
+               (build(at=at, issued=issued) for build in examples.BUILDERS.values())}
+    traders: dict[str, Principal] = {}
+    with db.begin() as conn:
+        for party in parties.values():
+            eori = party["identification_number"]
+            try:
+                eos.get(conn, eori)
+            except CustomsError:
+                a = party["address"]
+                eos.register(conn, ADMIN, OperatorRegistration(
+                    eori=eori, name=party["name"], publication_consent=True,
+                    established_in_union=party["address"]["country"] in PARTICIPATING,
+                    address=Address(street_and_number=" ".join(x for x in (a.get("street"), a.get("number")) if x) or a["city"],
+                                    postcode=a.get("postcode"), city=a["city"], country=a["country"])))
+            traders[eori] = issue_token(conn, role=Role.TRADER, name=party["name"], eori=eori)[1]
+
+    def unique(payload: dict[str, Any], n: int) -> dict[str, Any]:
+        """The examples reuse their references; each demo run gets its own LRNs and transport documents."""
+        text = json.dumps(payload)
+        for ref in (examples.SEA_MASTER_BL, examples.AIR_MASTER_AWB):
+            text = text.replace(ref, ref[:-6] + run[-6:])
+        data = json.loads(text)
+        data["lrn"] = f"DEMO{run}{n:03d}"
+        return data
+
+    def lodge(payload: dict[str, Any], n: int) -> str:
+        eori = payload["declarant"]["identification_number"]
+        return ics2.lodge(ctx, traders[eori], payload["message_type"], unique(payload, n))["mrn"]
+
+    filed: dict[str, str] = {}
+    rejected = None
+    builders = [(mt, b) for mt, b in examples.BUILDERS.items() if mt not in ("IE3F12", "IE3F15")]
+    for n, (mt, build) in enumerate(builders):
+        try:
+            filed[mt] = lodge(build(at=at, issued=issued), n)
+        except CustomsError as exc:  # an example that does not pass is a finding worth showing, not a crash
+            rejected = {"message_type": mt, "errors": getattr(exc, "issues", [])[:3] and [i.as_dict() for i in exc.issues[:3]]}
+    filed["IE3F12"] = lodge(examples.sea_f12(at=at, issued=issued), 90)
+    filed["IE3F15"] = lodge(examples.sea_f15(at=at, issued=issued), 91)
+    risky = examples.air_f26(at=at, issued=issued)
+    risky["consignment"]["house_consignments"][0]["goods_items"][0]["description_of_goods"] = "Electric detonators"
+    filed["IE3F26 (RFS)"] = lodge(risky, 92)
+    ctx.bus.drain()
+
+    airline = traders[examples.AIRLINE["identification_number"]]
+    answered = 0
+    for ref in ics2.referrals_for(ctx, airline):
+        ics2.answer_referral(ctx, airline, ref["id"], {"screening_methods": ["XRY", "EDS"], "result": "no_threat"})
+        answered += 1
+    ctx.bus.drain()
+
+    carrier = traders[examples.OCEAN_CARRIER["identification_number"]]
+    sea = filed.get("IE3F11")
+    controlled = None
+    if sea:
+        ics2.notify_arrival(ctx, carrier, [sea])
+        ctx.bus.drain()
+        country = ics2.consult(ctx, ADMIN, sea)["country"]
+        office = next((o.reference_number for o in __import__("eucustoms.refdata", fromlist=["RefData"])
+                       .RefData.from_db(db).offices(country=country, role="ENT")), None)
+        officer = Principal(role=Role.OFFICER, name=f"Officer {country}", country=country, office=office)
+        nes.present(ctx, officer, sea)
+        nes.record_control(ctx, officer, sea, {"control_type": "physical", "result": "no_irregularity"})
+        ctx.bus.drain()
+        controlled = sea
+    states: dict[str, int] = {}
+    for label, mrn in filed.items():
+        state = ics2.consult(ctx, ADMIN, mrn)["state"]
+        states[state] = states.get(state, 0) + 1
+    return {"filed": filed, "states": states, "referrals_answered": answered, "controlled": controlled,
+            "rejected_example": rejected}
 
 
 def print_summary(summary: dict[str, Any], con: Console | None = None) -> None:
@@ -242,6 +334,11 @@ def print_summary(summary: dict[str, Any], con: Console | None = None) -> None:
         for i in summary["rejection_example"]:
             t.add_row(i["code"], i["pointer"], i["reason"])
         con.print(t)
+    ic = summary.get("ics2")
+    if ic:
+        con.print(f"ICS2: {len(ic['filed'])} ENS filed ({', '.join(ic['filed'])}); states: "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(ic["states"].items()))
+                  + f"; {ic['referrals_answered']} referral(s) answered; arrival, presentation and control of {ic['controlled']}")
     t = Table(title="Telemetry (feeds the programme indicators)")
     t.add_column("counter")
     t.add_column("count", justify="right")
