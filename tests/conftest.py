@@ -109,11 +109,13 @@ def api(db):
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory):
     from eucustoms.refdata import load_reference_data
+    from eucustoms.systems.tariff.loader import load_tariff
 
     path = tmp_path_factory.mktemp("template") / "box.db"
     db = Database(f"sqlite:///{path}")
     upgrade(db)
     load_reference_data(db)
+    load_tariff(db)
     db.dispose()  # the last connection to close checkpoints the WAL into the main file
     return path
 
@@ -121,6 +123,7 @@ def _sqlite_template(tmp_path_factory):
 @pytest.fixture(scope="session")
 def _pg_template():
     from eucustoms.refdata import load_reference_data
+    from eucustoms.systems.tariff.loader import load_tariff
 
     postgres_or_skip()
     name = f"eucustoms_tmpl_{uuid.uuid4().hex[:10]}"
@@ -131,6 +134,7 @@ def _pg_template():
     db = Database(url)
     upgrade(db)
     load_reference_data(db)
+    load_tariff(db)
     db.dispose()
     yield name
     with admin.connect() as conn:

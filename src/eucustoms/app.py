@@ -13,7 +13,10 @@ from eucustoms.platform.http import current_principal, install_error_handlers
 from eucustoms.platform.notifications import Pusher
 from eucustoms.platform.notifications.routes import router as notifications_router
 from eucustoms.systems.eos.routes import public_router as eos_public
+from eucustoms.systems.guarantees.routes import router as guarantees_router
 from eucustoms.systems.ics2.routes import router as ics2_router
+from eucustoms.systems.imports.routes import router as imports_router
+from eucustoms.systems.tariff.routes import router as tariff_router
 from eucustoms.systems.eos.routes import router as eos_router
 
 DESCRIPTION = """The EU customs union in a box: the trans-European customs systems as one runnable API.
@@ -58,4 +61,7 @@ def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
     app.include_router(eos_public)
     app.include_router(notifications_router)
     app.include_router(ics2_router)
+    app.include_router(guarantees_router)
+    app.include_router(tariff_router)
+    app.include_router(imports_router)
     return app

@@ -15,7 +15,11 @@ from eucustoms.platform.auth import Role, issue_token, list_tokens, revoke_token
 from eucustoms.platform.clitools import console, database, err_console, print_json, reported, set_database_url
 from eucustoms.platform.numbering import allocate_mrn
 from eucustoms.systems.eos.cli import app as eori_app
+from eucustoms.systems.guarantees.cli import app as guarantee_app
 from eucustoms.systems.ics2.cli import app as ics2_app
+from eucustoms.systems.imports.cli import app as imports_app
+from eucustoms.systems.risk.cli import app as risk_app
+from eucustoms.systems.tariff.cli import app as tariff_app
 
 app = typer.Typer(
     help="eucustoms: the EU customs union in a box.",
@@ -28,6 +32,10 @@ app.add_typer(mrn_app, name="mrn")
 app.add_typer(token_app, name="token")
 app.add_typer(eori_app, name="eori")
 app.add_typer(ics2_app, name="ics2")
+app.add_typer(guarantee_app, name="guarantee")
+app.add_typer(risk_app, name="risk")
+app.add_typer(tariff_app, name="tariff")
+app.add_typer(imports_app, name="imports")
 
 
 @app.callback()
@@ -62,6 +70,7 @@ def run_init(quiet: bool = False) -> dict[str, int]:
     """Migrate the database and load the reference data, with a progress bar."""
     from eucustoms.migrations import upgrade
     from eucustoms.refdata import load_reference_data
+    from eucustoms.systems.tariff.loader import load_tariff
 
     db = database(initialised=False)
     upgrade(db)
@@ -73,6 +82,8 @@ def run_init(quiet: bool = False) -> dict[str, int]:
             progress.update(task, description=f"reference data: {dataset}", advance=rows)
 
         loaded = load_reference_data(db, progress=step)
+        progress.update(task, description="tariff (TARIC measures, quotas, VAT)")
+        loaded["tariff"] = sum(load_tariff(db).values())
     return loaded
 
 

@@ -221,7 +221,6 @@ def run_demo(db: Database, *, quiet: bool = False) -> dict[str, Any]:
 
 
 def _ics2_demo(ctx: Any, db: Database) -> dict[str, Any]:
-    import copy
     from datetime import timedelta
 
     from eucustoms.core.clock import now

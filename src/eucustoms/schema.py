@@ -10,7 +10,10 @@ import eucustoms.platform.auth.tokens  # noqa: F401
 import eucustoms.platform.notifications.store  # noqa: F401
 import eucustoms.refdata.store  # noqa: F401
 import eucustoms.systems.eos.store  # noqa: F401
+import eucustoms.systems.guarantees.store  # noqa: F401
 import eucustoms.systems.ics2.store  # noqa: F401
+import eucustoms.systems.imports.store  # noqa: F401
 import eucustoms.systems.risk.store  # noqa: F401
+import eucustoms.systems.tariff.store  # noqa: F401
 
 __all__ = ["metadata"]

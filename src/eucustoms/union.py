@@ -8,6 +8,7 @@ from eucustoms.platform.bus import CENTRAL, Bus, probe
 from eucustoms.platform.context import Context
 from eucustoms.platform.db import Database, connect
 from eucustoms.systems.ics2 import domains as ics2_domains
+from eucustoms.systems.imports import domains as imports_domains
 
 # EU27 plus Northern Ireland (XI), which applies the Union customs rules for goods.
 PARTICIPATING: tuple[str, ...] = tuple(sorted(set(EU_MEMBER_STATES) | {"XI"}))
@@ -21,4 +22,5 @@ def open_union(url: str | None = None, *, countries: tuple[str, ...] = PARTICIPA
     for domain in ctx.settings["domains"]:
         probe.install(ctx.bus, domain)
     ics2_domains.install(ctx, countries)
+    imports_domains.install(ctx, countries)
     return ctx

@@ -6,7 +6,6 @@ Create Date: 2026-11-26 11:53:18.416184
 """
 from alembic import op
 import sqlalchemy as sa
-import eucustoms.platform.db.types
 
 
 revision = '0002'

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from eucustoms.platform.db import Database
 
@@ -70,37 +70,18 @@ class OutboxTransport(Transport):
     def __init__(self, db: Database, lease: timedelta = timedelta(seconds=60)):
         self.db = db
         self.lease = lease
+        self._claims: dict[int, object] = {}
 
     def fetch(self, domains: Iterable[str], limit: int) -> list[Delivery]:
         domains = sorted(set(domains))
         if not domains:
             return []
-        m = bus_message
+        claim = self._claims.get(limit)
+        if claim is None:
+            claim = self._claims[limit] = self._claim(limit)
         moment = wall_now()
-        pending = (
-            select(m.c.seq)
-            .where(
-                m.c.delivered_at.is_(None),
-                m.c.dead_at.is_(None),
-                m.c.recipient.in_(domains),
-                or_(m.c.claimed_until.is_(None), m.c.claimed_until < moment),
-            )
-            .order_by(m.c.seq)
-            .limit(limit)
-        )
-        if self.db.dialect == "postgresql":
-            pending = pending.with_for_update(skip_locked=True)
-        claim = (
-            update(m)
-            .where(m.c.seq.in_(pending.scalar_subquery()))
-            .values(claimed_until=moment + self.lease)
-            .returning(
-                m.c.seq, m.c.message_id, m.c.message_type, m.c.system, m.c.sender, m.c.recipient,
-                m.c.correlation_id, m.c.subject, m.c.created_at, m.c.payload, m.c.attempts,
-            )
-        )
         with self.db.begin() as conn:
-            rows = conn.execute(claim).all()
+            rows = conn.execute(claim, {"domains": domains, "moment": moment, "until": moment + self.lease}).all()
         rows.sort(key=lambda r: r.seq)
         return [
             Delivery(
@@ -114,6 +95,31 @@ class OutboxTransport(Transport):
             )
             for r in rows
         ]
+
+    def _claim(self, limit: int):  # noqa: ANN202 - built once per batch size: building costs more than running it
+        m = bus_message
+        pending = (
+            select(m.c.seq)
+            .where(
+                m.c.delivered_at.is_(None),
+                m.c.dead_at.is_(None),
+                m.c.recipient.in_(bindparam("domains", expanding=True)),
+                or_(m.c.claimed_until.is_(None), m.c.claimed_until < bindparam("moment", type_=m.c.claimed_until.type)),
+            )
+            .order_by(m.c.seq)
+            .limit(limit)
+        )
+        if self.db.dialect == "postgresql":
+            pending = pending.with_for_update(skip_locked=True)
+        return (
+            update(m)
+            .where(m.c.seq.in_(pending.scalar_subquery()))
+            .values(claimed_until=bindparam("until", type_=m.c.claimed_until.type))
+            .returning(
+                m.c.seq, m.c.message_id, m.c.message_type, m.c.system, m.c.sender, m.c.recipient,
+                m.c.correlation_id, m.c.subject, m.c.created_at, m.c.payload, m.c.attempts,
+            )
+        )
 
     def ack_within(self, conn: Connection, deliveries: Sequence[Delivery]) -> None:
         if not deliveries:

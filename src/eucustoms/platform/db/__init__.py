@@ -7,7 +7,7 @@ them. Writes go through :meth:`Database.begin`, which on SQLite takes the write 
 
 from .engine import Database, connect, default_url, metadata, normalise_url
 from .sequences import next_value
-from .types import BigIntPK, UTCDateTime
+from .types import BigIntPK, ExactDecimal, UTCDateTime
 from .upsert import insert_ignore, upsert_add
 
-__all__ = ["Database", "connect", "default_url", "metadata", "normalise_url", "next_value", "insert_ignore", "upsert_add", "BigIntPK", "UTCDateTime"]
+__all__ = ["Database", "connect", "default_url", "metadata", "normalise_url", "next_value", "insert_ignore", "upsert_add", "BigIntPK", "ExactDecimal", "UTCDateTime"]

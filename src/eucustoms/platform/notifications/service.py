@@ -6,7 +6,7 @@ import secrets
 from typing import Any, Iterable
 from urllib.parse import urlparse
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from eucustoms.core.clock import now
 from eucustoms.core.errors import ErrorCode, Rejected
@@ -15,17 +15,37 @@ from eucustoms.platform.bus.transport import wall_now
 from .store import notification, notification_webhook
 
 
+# Built once: building a statement costs more than executing it.
+_HOOKS = select(notification_webhook.c.recipient).where(
+    notification_webhook.c.recipient.in_(bindparam("recipients", expanding=True)),
+    notification_webhook.c.active.is_(True))
+_INSERT = insert(notification)
+_INSERT_ONE = insert(notification).returning(notification.c.id)
+
+
 def notify(conn: Connection, recipient: str, system: str, message_type: str, payload: dict[str, Any],
            *, subject: str | None = None) -> int:
     """Queue a notification for ``recipient`` in the caller's transaction; returns its id."""
-    has_hook = conn.execute(select(notification_webhook.c.recipient).where(
-        notification_webhook.c.recipient == recipient, notification_webhook.c.active.is_(True))).first()
-    result = conn.execute(insert(notification).values(
-        recipient=recipient, system=system, message_type=message_type, subject=subject, created_at=now(),
-        payload=payload, push_state="pending" if has_hook else "none",
-        next_push_at=wall_now() if has_hook else None,
-    ).returning(notification.c.id))
-    return result.scalar_one()
+    hooked = conn.execute(_HOOKS, {"recipients": [recipient]}).first() is not None
+    return conn.execute(_INSERT_ONE, _row(recipient, system, message_type, subject, payload, hooked)).scalar_one()
+
+
+def notify_many(conn: Connection, items: Iterable[tuple[str, str, str, str | None, dict[str, Any]]]) -> None:
+    """Queue several notifications ``(recipient, system, message_type, subject, payload)`` in the caller's
+    transaction, in the order given (ids ascend in that order, which is the order they are pushed in):
+    the same rows as :func:`notify` one by one, in two statements."""
+    items = list(items)
+    if not items:
+        return
+    hooked = set(conn.execute(_HOOKS, {"recipients": sorted({i[0] for i in items})}).scalars())
+    conn.execute(_INSERT, [_row(r, sy, mt, su, p, r in hooked) for r, sy, mt, su, p in items])
+
+
+def _row(recipient: str, system: str, message_type: str, subject: str | None, payload: dict[str, Any],
+         hooked: bool) -> dict[str, Any]:
+    return {"recipient": recipient, "system": system, "message_type": message_type, "subject": subject,
+            "created_at": now(), "payload": payload, "push_state": "pending" if hooked else "none",
+            "next_push_at": wall_now() if hooked else None}
 
 
 def pending(conn: Connection, recipient: str, *, system: str | None = None, subject: str | None = None,

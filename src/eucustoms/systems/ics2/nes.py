@@ -4,16 +4,16 @@ presentation, and records the controls its officers perform."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from eucustoms.core.clock import now
 from eucustoms.core.errors import ErrorCode, Forbidden, Issue, NotFound, Rejected
 from eucustoms.core.identifiers import MRN
 from eucustoms.platform import telemetry
 from eucustoms.platform.auth import Principal, Role
-from eucustoms.platform.bus import CENTRAL, Envelope
+from eucustoms.platform.bus import CENTRAL, Envelope, batched
 from eucustoms.platform.context import Context
 from eucustoms.systems.risk import service as risk
 
@@ -40,53 +40,117 @@ def _outcome_per_mrn(per_ref: dict[str, dict[str, Any]]) -> dict[str, dict[str, 
     return out
 
 
-def on_risk_analysis_request(ctx: Context, conn: Connection, env: Envelope) -> None:
-    """ICS2_RA_REQ: analyse, keep the case, answer ICS2_RA_RES."""
+_CASE_COLUMNS = ("group_id", "role", "received_at", "state", "facts", "signals", "hits", "outcome",
+                 "control_recommended", "assessed_at")
+_c = ics2_nes_case
+# (country IN ... AND mrn IN ...), filtered after: SQLite scans the table for a row-value IN (VALUES ...).
+_CASES_KNOWN = select(_c.c.country, _c.c.mrn).where(_c.c.country.in_(bindparam("countries", expanding=True)),
+                                                    _c.c.mrn.in_(bindparam("mrns", expanding=True)))
+_CASE_INSERT = insert(_c)
+_CASE_UPDATE = update(_c).where(_c.c.country == bindparam("b_country"), _c.c.mrn == bindparam("b_mrn")).values(
+    **{col: bindparam(f"b_{col}") for col in _CASE_COLUMNS})
+
+
+class _Cases:
+    """The cases of the national entry systems written by a batch of messages: read once, changed in
+    memory in the order of the messages, written at the end (an insert of the new, an update of the others)."""
+
+    def __init__(self, conn: Connection, pairs: Iterable[tuple[str, str]]):
+        self.conn = conn
+        self.values: dict[tuple[str, str], dict[str, Any]] = {}
+        wanted = sorted(set(pairs))
+        self.stored: set[tuple[str, str]] = set()
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start:start + 400]
+            found = conn.execute(_CASES_KNOWN, {"countries": sorted({c for c, _ in chunk}),
+                                                "mrns": sorted({m for _, m in chunk})})
+            self.stored.update(pair for pair in ((r.country, r.mrn) for r in found) if pair in set(chunk))
+
+    def exists(self, pair: tuple[str, str]) -> bool:
+        return pair in self.values or pair in self.stored
+
+    def put(self, pair: tuple[str, str], values: dict[str, Any]) -> None:
+        self.values[pair] = {**dict.fromkeys(_CASE_COLUMNS), **values}
+
+    def write(self) -> None:
+        pairs = sorted(self.values)
+        fresh = [{"country": c, "mrn": m, **self.values[(c, m)]} for c, m in pairs if (c, m) not in self.stored]
+        if fresh:
+            self.conn.execute(_CASE_INSERT, fresh)
+        again = [{"b_country": c, "b_mrn": m, **{f"b_{k}": v for k, v in self.values[(c, m)].items()}}
+                 for c, m in pairs if (c, m) in self.stored]
+        if again:
+            self.conn.execute(_CASE_UPDATE, again)
+
+
+def on_messages(ctx: Context, conn: Connection, envs: list[Envelope]) -> None:
+    """The batch variant of :func:`on_risk_analysis_request` and :func:`on_risk_signal`: the requests and
+    signals of a delivery batch, in order, with their cases and answers written all at once."""
+    def pairs(env: Envelope) -> list[tuple[str, str]]:
+        key = "versions" if env.message_type == codes.RA_REQUEST else "mrns"
+        return [(env.recipient, mrn) for mrn in env.payload[key]]
+
+    cases = _Cases(conn, (pair for env in envs for pair in pairs(env)))
+    counts: list[tuple[str, str, str]] = []
+    replies: list[Envelope] = []
+    for env in envs:
+        if env.message_type == codes.RA_REQUEST:
+            replies.append(_analyse(cases, env, counts))
+        elif env.message_type == codes.RISK_SIGNAL:
+            _signal(cases, env)
+        else:
+            raise ValueError(f"{env.message_type} is not handled in batches")
+    cases.write()
+    ctx.bus.send(conn, *replies, counts=counts)
+    telemetry.count_many(conn, counts)
+
+
+def _analyse(cases: _Cases, env: Envelope, counts: list) -> Envelope:
+    """ICS2_RA_REQ: analyse, keep the case; returns the ICS2_RA_RES."""
     country = env.recipient
     p = env.payload
-    per_ref = risk.national_assessment(conn, country, p["facts"], p["signals"])
+    per_ref = risk.national_assessment(cases.conn, country, p["facts"], p["signals"], counts=counts)
     moment = now()
     for mrn in p["versions"]:
         refs = {ref: r for ref, r in per_ref.items() if ref.split("/")[0] == mrn}
         facts = [x for x in p["facts"] if x["reference"].split("/")[0] == mrn]
         worst = _outcome_per_mrn(refs).get(mrn, {"outcome": "none", "control_recommended": False})
-        values = {"group_id": p["group_id"], "role": "first_entry", "received_at": moment,
-                  "state": "referral" if worst["outcome"] in ("RFI", "RFS") else
-                           ("do_not_load" if worst["outcome"] == "DNL" else "assessed"),
-                  "facts": facts, "signals": [s for s in p["signals"] if s["reference"].split("/")[0] == mrn],
-                  "hits": [h for r in refs.values() for h in r["hits"]], "outcome": worst["outcome"],
-                  "control_recommended": worst["control_recommended"], "assessed_at": moment}
-        _upsert_case(conn, country, mrn, values)
-    ctx.bus.send(conn, env.reply(codes.RA_RESULT, {
-        "group_id": p["group_id"], "versions": p["versions"], "outcomes": _outcome_per_mrn(per_ref)}))
-    telemetry.count(conn, SYSTEM, "risk_analyses", country, n=len(per_ref))
+        cases.put((country, mrn), {
+            "group_id": p["group_id"], "role": "first_entry", "received_at": moment,
+            "state": "referral" if worst["outcome"] in ("RFI", "RFS") else
+                     ("do_not_load" if worst["outcome"] == "DNL" else "assessed"),
+            "facts": facts, "signals": [s for s in p["signals"] if s["reference"].split("/")[0] == mrn],
+            "hits": [h for r in refs.values() for h in r["hits"]], "outcome": worst["outcome"],
+            "control_recommended": worst["control_recommended"], "assessed_at": moment})
+    counts.extend([(SYSTEM, "risk_analyses", country)] * len(per_ref))
+    return env.reply(codes.RA_RESULT, {
+        "group_id": p["group_id"], "versions": p["versions"], "outcomes": _outcome_per_mrn(per_ref)})
 
 
-def _upsert_case(conn: Connection, country: str, mrn: str, values: dict[str, Any]) -> None:
-    c = ics2_nes_case
-    exists = conn.execute(select(c.c.mrn).where(c.c.country == country, c.c.mrn == mrn)).first()
-    if exists:
-        conn.execute(update(c).where(c.c.country == country, c.c.mrn == mrn).values(**values))
-    else:
-        conn.execute(insert(c).values(country=country, mrn=mrn, **values))
-
-
-def on_risk_signal(ctx: Context, conn: Connection, env: Envelope) -> None:
+def _signal(cases: _Cases, env: Envelope) -> None:
     """ICS2_SIGNAL: another member state is concerned by an ENS it does not analyse itself."""
     p = env.payload
     moment = now()
     for mrn in p["mrns"]:
         sigs = [s for s in p["signals"] if s["reference"].split("/")[0] == mrn]
-        if not sigs:
-            continue
-        c = ics2_nes_case
-        existing = conn.execute(select(c.c.role).where(c.c.country == env.recipient, c.c.mrn == mrn)).first()
-        if existing:
-            continue  # it is already a case of this member state
-        _upsert_case(conn, env.recipient, mrn, {
+        if not sigs or cases.exists((env.recipient, mrn)):
+            continue  # nothing for it, or it is already a case of this member state
+        cases.put((env.recipient, mrn), {
             "group_id": p["group_id"], "role": "concerned", "received_at": moment, "state": "signal_received",
             "facts": [x for x in p["facts"] if x["reference"].split("/")[0] == mrn], "signals": sigs, "hits": [],
             "outcome": None, "control_recommended": False})
+
+
+@batched(on_messages)
+def on_risk_analysis_request(ctx: Context, conn: Connection, env: Envelope) -> None:
+    """ICS2_RA_REQ: analyse, keep the case, answer ICS2_RA_RES."""
+    on_messages(ctx, conn, [env])
+
+
+@batched(on_messages)
+def on_risk_signal(ctx: Context, conn: Connection, env: Envelope) -> None:
+    """ICS2_SIGNAL: another member state is concerned by an ENS it does not analyse itself."""
+    on_messages(ctx, conn, [env])
 
 
 def on_referral_answer(ctx: Context, conn: Connection, env: Envelope) -> None:

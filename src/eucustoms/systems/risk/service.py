@@ -18,7 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql
 
 from eucustoms.core.clock import now
 from eucustoms.platform import telemetry
@@ -88,15 +89,52 @@ def entity_keys(f: Facts) -> dict[str, list[str]]:
     return keys
 
 
+# Built once: building a statement costs more than executing it.
+_e = risk_entity
+# (kind IN ... AND key IN ...), filtered after: a row-value IN (VALUES ...) is not looked up in the primary key
+# by SQLite, it scans the table.
+_ENTITIES = (select(_e).where(_e.c.kind.in_(bindparam("kinds", expanding=True)),
+                              _e.c.key.in_(bindparam("keys", expanding=True)))
+             .order_by(_e.c.kind, _e.c.key))
+_ENTITIES_LOCKED = _ENTITIES.with_for_update()
+_PLACEHOLDERS = postgresql.insert(_e).on_conflict_do_nothing(index_elements=["kind", "key"])
+_ENTITY_WRITE = update(_e).where(_e.c.kind == bindparam("b_kind"), _e.c.key == bindparam("b_key")).values(
+    first_seen=bindparam("b_first_seen"), last_seen=bindparam("b_last_seen"), filings=bindparam("b_filings"),
+    countries=bindparam("b_countries"), names=bindparam("b_names"))
+_ASSESSED = select(risk_assessment.c.reference).where(
+    risk_assessment.c.reference.in_(bindparam("refs", expanding=True)))
+_ASSESS = insert(risk_assessment)
+_ACTIVE_MODEL = (select(risk_model).where(risk_model.c.kind == bindparam("kind"), risk_model.c.active.is_(True))
+                 .order_by(risk_model.c.trained_at.desc()).limit(1))
+_CHUNK = 400  # pairs per look-up (two parameters each, far below every database's limit)
+
+
 def _stats(conn: Connection, wanted: dict[str, set[str]]) -> dict[tuple[str, str], dict[str, Any]]:
-    e = risk_entity
+    """The history of the ``wanted`` entities (kind → keys) that have one."""
+    return _entity_history(conn, sorted((kind, k) for kind, keys in wanted.items() for k in keys), lock=False)
+
+
+def _entity_history(conn: Connection, pairs: list[tuple[str, str]], *, lock: bool,
+                    day: date | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+    """``(kind, key)`` → the entity's history row, for those that have one.
+
+    With ``lock`` the rows are held until the transaction ends, so that two analyses of the same entity at
+    once add up instead of one overwriting the other: on PostgreSQL every entity gets a row first (an empty
+    placeholder, ``filings`` 0, for the new ones, which counts as no history) and the rows are locked in key
+    order (no deadlock between analyses); SQLite's writer holds the whole database already."""
+    if lock and pairs and conn.dialect.name == "postgresql":
+        conn.execute(_PLACEHOLDERS, [{"kind": kind, "key": k, "first_seen": day, "last_seen": day, "filings": 0,
+                                     "countries": [], "names": [], "controls": 0, "positives": 0}
+                                    for kind, k in pairs])
+    query = _ENTITIES_LOCKED if lock and conn.dialect.name == "postgresql" else _ENTITIES
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for kind, keys in wanted.items():
-        keys = sorted(keys)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            for r in conn.execute(select(e).where(e.c.kind == kind, e.c.key.in_(chunk))).mappings():
-                out[(kind, r["key"])] = dict(r)
+    wanted = set(pairs)
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start:start + _CHUNK]
+        params = {"kinds": sorted({kind for kind, _ in chunk}), "keys": sorted({k for _, k in chunk})}
+        for r in conn.execute(query, params).mappings():
+            if (r["kind"], r["key"]) in wanted and r["filings"] > 0:
+                out[(r["kind"], r["key"])] = dict(r)
     return out
 
 
@@ -125,7 +163,9 @@ def features_of(f: Facts, keys: dict[str, list[str]], stats: dict[tuple[str, str
     return out
 
 
-def _remember(conn: Connection, f: Facts, keys: dict[str, list[str]], stats: dict, country: str, day: date) -> None:
+def _remember(f: Facts, keys: dict[str, list[str]], stats: dict, country: str, day: date,
+              touched: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Add ``f`` to the history of its entities in ``stats`` (in memory); ``touched`` collects what to write."""
     consignee = f.parties.get("consignee")
     name = _norm(consignee.name) if consignee is not None and consignee.name else None
     for kind, ks in keys.items():
@@ -135,7 +175,6 @@ def _remember(conn: Connection, f: Facts, keys: dict[str, list[str]], stats: dic
                 s = {"kind": kind, "key": k, "first_seen": day, "last_seen": day, "filings": 1,
                      "countries": [country] if country else [], "names": [name] if (kind == "address" and name) else [],
                      "controls": 0, "positives": 0}
-                conn.execute(insert(risk_entity).values(**s))
                 stats[(kind, k)] = s
             else:
                 s["filings"] += 1
@@ -144,16 +183,29 @@ def _remember(conn: Connection, f: Facts, keys: dict[str, list[str]], stats: dic
                     s["countries"] = sorted({*s["countries"], country})
                 if kind == "address" and name and name not in s["names"]:
                     s["names"] = sorted({*s["names"], name})[:50]
-                conn.execute(update(risk_entity).where(risk_entity.c.kind == kind, risk_entity.c.key == k).values(
-                    filings=s["filings"], last_seen=day, countries=s["countries"], names=s["names"]))
+            touched[(kind, k)] = s
+
+
+def _write_history(conn: Connection, touched: dict[tuple[str, str], dict[str, Any]], existing: set) -> None:
+    """Store the entities' new history: one statement for the new ones, one for the others."""
+    fresh = [s for pair, s in touched.items() if pair not in existing]
+    if fresh and conn.dialect.name == "postgresql":  # their placeholder rows exist: fill them
+        existing = existing | {(s["kind"], s["key"]) for s in fresh}
+        fresh = []
+    if fresh:
+        conn.execute(insert(risk_entity), [dict(s) for s in fresh])
+    changed = [{"b_kind": s["kind"], "b_key": s["key"], "b_first_seen": s["first_seen"], "b_last_seen": s["last_seen"],
+                "b_filings": s["filings"], "b_countries": s["countries"], "b_names": s["names"]}
+               for pair, s in touched.items() if pair in existing]
+    if changed:
+        conn.execute(_ENTITY_WRITE, changed)
 
 
 # -- the model ----------------------------------------------------------------------------------------------
 
 def active_model(conn: Connection, kind: str = "ssa") -> Any | None:
     """The trained model in force (loaded once per file), or None when none was trained yet."""
-    row = conn.execute(select(risk_model).where(risk_model.c.kind == kind, risk_model.c.active.is_(True))
-                       .order_by(risk_model.c.trained_at.desc()).limit(1)).mappings().first()
+    row = conn.execute(_ACTIVE_MODEL, {"kind": kind}).mappings().first()
     if row is None or not Path(row["path"]).exists():
         return None
     with _lock:
@@ -167,44 +219,69 @@ def active_model(conn: Connection, kind: str = "ssa") -> Any | None:
 
 # -- central analysis (SSA) ----------------------------------------------------------------------------------
 
-def central_analysis(conn: Connection, facts_list: Iterable[dict[str, Any]], *, country: str) -> list[dict[str, Any]]:
+def central_analysis(conn: Connection, facts_list: Iterable[dict[str, Any]], *, country: str,
+                     counts: list | None = None) -> list[dict[str, Any]]:
     """Score each consignment with EU-level features; return the risk signals raised (each names its source
-    rule or model, the reference it is about, and the member states concerned)."""
-    parsed = [(d, facts(d)) for d in facts_list]
-    if not parsed:
-        return []
-    moment = now()
-    keys = {d["reference"]: entity_keys(f) for d, f in parsed}
-    wanted: dict[str, set[str]] = {}
-    for ks in keys.values():
-        for kind, values in ks.items():
-            wanted.setdefault(kind, set()).update(values)
-    stats = _stats(conn, wanted)
+    rule or model, the reference it is about, and the member states concerned).
+
+    The signals are counted in the telemetry in the same transaction; a caller that counts other things too may
+    pass ``counts`` to collect them and add everything with one :func:`telemetry.count_many`."""
+    return central_analyses(conn, [(list(facts_list), country)], counts=counts)[0]
+
+
+def central_analyses(conn: Connection, batches: list[tuple[list[dict[str, Any]], str]], *,
+                     counts: list | None = None) -> list[list[dict[str, Any]]]:
+    """:func:`central_analysis` of several batches of consignments, each with its member state, with the
+    effect of analysing them one batch after the other (each batch sees the history the ones before it
+    added), but the entity history read and written once. Returns the signals of each batch."""
+    parsed_batches = [[(d, facts(d)) for d in facts_list] for facts_list, _ in batches]
+    if not any(parsed_batches):
+        return [[] for _ in batches]
+    keys = {d["reference"]: entity_keys(f) for parsed in parsed_batches for d, f in parsed}
+    pairs = sorted({(kind, k) for ks in keys.values() for kind, values in ks.items() for k in values})
+    day = now().date()
+    stats = _entity_history(conn, pairs, lock=True, day=day)
+    existing = set(stats)
     model = active_model(conn)
-    rows, signals = [], []
-    feats = {d["reference"]: features_of(f, keys[d["reference"]], stats) for d, f in parsed}
-    scores = model.score([feats[d["reference"]] for d, _ in parsed]) if model is not None else [None] * len(parsed)
-    for (d, f), score in zip(parsed, scores):
-        ref = d["reference"]
-        sigs = _signals(ref, f, keys[ref], stats, country, score, model)
-        signals.extend(sigs)
-        rows.append({"reference": ref, "subject": ref.split("/")[0], "kind": f.kind, "country": country,
-                     "scored_at": moment, "day": moment.date(), "features": feats[ref],
-                     "score": float(score) if score is not None else None,
-                     "model_version": model.version if model is not None else None, "signals": sigs,
-                     "entities": keys[ref]})
-        _remember(conn, f, keys[ref], stats, country, moment.date())
-    existing = set(conn.execute(select(risk_assessment.c.reference).where(
-        risk_assessment.c.reference.in_([r["reference"] for r in rows]))).scalars())
-    fresh = [r for r in rows if r["reference"] not in existing]
+    rows: dict[str, dict[str, Any]] = {}
+    touched: dict[tuple[str, str], dict[str, Any]] = {}
+    out: list[list[dict[str, Any]]] = []
+    for parsed, (_, country) in zip(parsed_batches, batches):
+        signals: list[dict[str, Any]] = []
+        out.append(signals)
+        if not parsed:
+            continue
+        moment = now()
+        feats = {d["reference"]: features_of(f, keys[d["reference"]], stats) for d, f in parsed}
+        scores = model.score([feats[d["reference"]] for d, _ in parsed]) if model is not None else [None] * len(parsed)
+        for (d, f), score in zip(parsed, scores):
+            ref = d["reference"]
+            sigs = _signals(ref, f, keys[ref], stats, country, score, model)
+            signals.extend(sigs)
+            rows[ref] = {"reference": ref, "subject": ref.split("/")[0], "kind": f.kind, "country": country,
+                         "scored_at": moment, "day": moment.date(), "features": feats[ref],
+                         "score": float(score) if score is not None else None,
+                         "model_version": model.version if model is not None else None, "signals": sigs,
+                         "entities": keys[ref]}
+            _remember(f, keys[ref], stats, country, moment.date(), touched)
+    _write_history(conn, touched, existing)
+    refs = list(rows)
+    scored: set[str] = set()
+    for start in range(0, len(refs), 500):
+        scored.update(conn.execute(_ASSESSED, {"refs": refs[start:start + 500]}).scalars())
+    fresh = [r for ref, r in rows.items() if ref not in scored]
     if fresh:
-        conn.execute(insert(risk_assessment), fresh)
-    for r in rows:
-        if r["reference"] in existing:  # re-analysis after an amendment: the newest features count
-            conn.execute(update(risk_assessment).where(risk_assessment.c.reference == r["reference"])
+        conn.execute(_ASSESS, fresh)
+    for ref, r in rows.items():
+        if ref in scored:  # re-analysis after an amendment: the newest features count
+            conn.execute(update(risk_assessment).where(risk_assessment.c.reference == ref)
                          .values({k: v for k, v in r.items() if k != "reference"}))
-    telemetry.count_many(conn, [(SYSTEM, "signals", s["source"].split("-v")[0]) for s in signals])
-    return signals
+    keys_counted = [(SYSTEM, "signals", s["source"].split("-v")[0]) for signals in out for s in signals]
+    if counts is None:
+        telemetry.count_many(conn, keys_counted)
+    else:
+        counts.extend(keys_counted)
+    return out
 
 
 def _signals(ref: str, f: Facts, keys: dict[str, list[str]], stats: dict, country: str, score: float | None,
@@ -246,10 +323,12 @@ _CONTROL_ACTIONS = {"document_check", "scan", "physical", "screen"}
 
 def national_assessment(conn: Connection, country: str, facts_list: Iterable[dict[str, Any]],
                         signals: Iterable[dict[str, Any]], *, as_of: date | None = None,
-                        answers: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+                        answers: dict[str, dict[str, Any]] | None = None,
+                        counts: list | None = None) -> dict[str, dict[str, Any]]:
     """The member state's risk analysis of each consignment (keyed by reference): the common risk criteria
     that hit, the signals received, and the outcome. ``answers`` are the traders' answers to referrals
-    (by MRN): an answered RFI is cleared; an RFS whose screening found a threat becomes do-not-load."""
+    (by MRN): an answered RFI is cleared; an RFS whose screening found a threat becomes do-not-load. The rules
+    that hit are counted in the telemetry (or appended to ``counts``, see :func:`central_analysis`)."""
     book = rulebook()
     day = as_of or now().date()  # the criteria in force when the analysis runs
     by_ref: dict[str, list[dict[str, Any]]] = {}
@@ -278,7 +357,11 @@ def national_assessment(conn: Connection, country: str, facts_list: Iterable[dic
             "reasons": [f"{h['rule_id']}: {h['explanation'] or h['title']}" for h in hits]
                        + [f"{s['source']}: {s['reason']}" for s in by_ref.get(d["reference"], [])],
         }
-    telemetry.count_many(conn, [(SYSTEM, "crc_hits", h["rule_id"]) for r in out.values() for h in r["hits"]])
+    hit_keys = [(SYSTEM, "crc_hits", h["rule_id"]) for r in out.values() for h in r["hits"]]
+    if counts is None:
+        telemetry.count_many(conn, hit_keys)
+    else:
+        counts.extend(hit_keys)
     return out
 
 

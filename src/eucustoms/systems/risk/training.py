@@ -28,7 +28,8 @@ from sqlalchemy import Connection, and_, insert, select, update
 
 from eucustoms.core.clock import now
 from eucustoms.core.errors import ErrorCode, Issue, Rejected
-from eucustoms.platform.db import Database, default_home
+from eucustoms.platform.db import Database
+from eucustoms.platform.db.engine import default_home
 
 from .analytics import metrics as m
 from .analytics.model import default_params, train_lightgbm
@@ -197,7 +198,7 @@ def train(db: Database | Connection, *, out_dir: str | Path | None = None, since
     registered = {
         "valid": valid_metrics,
         "signal": signal,
-        "rows": {"train": cut, "valid": n_valid, "positives": positives,
+        "split": {"train": cut, "valid": n_valid, "positives": positives,
                  "critical": int((critical == 2).sum())},
         "data": span,
         "best_iteration": trained.best_iteration,

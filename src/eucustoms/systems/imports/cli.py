@@ -1,0 +1,187 @@
+"""``eucustoms imports``: lodge and follow import declarations, the officers' control and release decisions,
+and the IMP 3 indicator. Trader and officer actions need their token (``--token`` or ``EUCUSTOMS_TOKEN``); the
+box's administrator may list, consult and compute IMP 3 without one."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from eucustoms.core.errors import ErrorCode, Rejected
+from eucustoms.platform.auth import Principal, authenticate
+from eucustoms.platform.clitools import ADMIN, console, database, print_json, reported
+
+from . import service
+from .indicators import imp3
+
+app = typer.Typer(help="Imports: H1/H7 declarations, control, release, centralised clearance, IMP 3.",
+                  no_args_is_help=True)
+
+Token = Annotated[Optional[str], typer.Option("--token", envvar="EUCUSTOMS_TOKEN", help="your API token")]
+AsJson = Annotated[bool, typer.Option("--json")]
+
+
+def _context():
+    from eucustoms.union import open_union
+
+    return open_union(db=database())
+
+
+def _principal(token: str | None, *, required: bool = True) -> Principal:
+    if not token:
+        if required:
+            raise Rejected.one(ErrorCode.MISSING, "--token", "this action needs your token (--token or EUCUSTOMS_TOKEN)")
+        return ADMIN
+    return authenticate(database(), token)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Rejected.one(ErrorCode.SYNTAX, str(path), f"cannot read the file: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise Rejected.one(ErrorCode.SYNTAX, f"{path}:{exc.lineno}:{exc.colno}", exc.msg) from None
+
+
+def _run(ctx, action):  # noqa: ANN001
+    result = action()
+    ctx.bus.drain()
+    return result
+
+
+def _print(result: dict, as_json: bool, title: str) -> None:
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=title, show_header=False)
+    for k, v in result.items():
+        table.add_row(str(k), json.dumps(v, default=str) if isinstance(v, (dict, list)) else str(v))
+    console.print(table)
+
+
+@app.command("lodge")
+def lodge(path: Path, dataset: Annotated[str, typer.Option("--dataset", help="H1 or H7")] = "H1",
+          token: Token = None, as_json: AsJson = False) -> None:
+    """Lodge the declaration in PATH (JSON)."""
+    with reported(as_json):
+        ctx = _context()
+        principal = _principal(token)
+        out = _run(ctx, lambda: service.lodge(ctx, principal, dataset, _read_json(path)))
+        out = {**out, "state": service.consult(ctx, principal, out["mrn"])["state"]}
+    _print(out, as_json, f"import declaration {out['mrn']}")
+
+
+@app.command("show")
+def show(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
+    with reported(as_json):
+        data = service.consult(_context(), _principal(token, required=False), mrn)
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"[bold]{data['mrn']}[/bold] {data['dataset']} LRN {data['lrn']} — [bold]{data['state']}[/bold] "
+                  f"debt {data['debt_status']} {data['debt']['total'] if data['debt'] else ''}")
+    table = Table(title="message log")
+    for col in ("at", "direction", "message", "party"):
+        table.add_column(col)
+    for m in data["message_log"]:
+        table.add_row(str(m["at"]), m["direction"], m["message_type"], m["party"])
+    console.print(table)
+
+
+@app.command("list")
+def list_(token: Token = None, state: Optional[str] = None, limit: int = 50, as_json: AsJson = False) -> None:
+    with reported(as_json):
+        data = service.search(_context(), _principal(token, required=False), state=state, limit=limit)
+    if as_json:
+        print_json(data)
+        return
+    table = Table(title=f"import declarations ({data['total']})")
+    for col in ("MRN", "dataset", "state", "country", "declarant", "accepted", "released"):
+        table.add_column(col)
+    for r in data["items"]:
+        table.add_row(r["mrn"], r["dataset"], r["state"], r["country"], r["declarant"], str(r["accepted_at"]),
+                      str(r["released_at"]))
+    console.print(table)
+
+
+@app.command("amend")
+def amend(mrn: str, path: Path, token: Token = None, as_json: AsJson = False) -> None:
+    with reported(as_json):
+        ctx = _context()
+        out = _run(ctx, lambda: service.amend(ctx, _principal(token), mrn, _read_json(path)))
+    _print(out, as_json, "amendment accepted")
+
+
+@app.command("invalidate")
+def invalidate(mrn: str, token: Token = None, reason: Optional[str] = None, as_json: AsJson = False) -> None:
+    with reported(as_json):
+        ctx = _context()
+        out = _run(ctx, lambda: service.invalidate(ctx, _principal(token), mrn, reason))
+    _print(out, as_json, "invalidated")
+
+
+@app.command("pay")
+def pay(mrn: str, token: Token = None, reference: Optional[str] = None, as_json: AsJson = False) -> None:
+    with reported(as_json):
+        ctx = _context()
+        out = _run(ctx, lambda: service.pay(ctx, _principal(token), mrn, payment_reference=reference))
+    _print(out, as_json, "payment recorded")
+
+
+@app.command("present")
+def present(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
+    with reported(as_json):
+        ctx = _context()
+        out = _run(ctx, lambda: service.present(ctx, _principal(token), mrn))
+    _print(out, as_json, "presented and accepted")
+
+
+@app.command("control")
+def control(mrn: str, decision: Annotated[str, typer.Argument(help="none, documentary or physical")],
+            token: Token = None, as_json: AsJson = False) -> None:
+    """(Officer) decide the control."""
+    with reported(as_json):
+        ctx = _context()
+        out = _run(ctx, lambda: service.decide_control(ctx, _principal(token), mrn, decision))
+    _print(out, as_json, "control decision")
+
+
+@app.command("result")
+def result(mrn: str, token: Token = None,
+           outcome: Annotated[str, typer.Option("--result", help="no_irregularity, irregularity or seizure")] = "no_irregularity",
+           findings: Optional[str] = None, as_json: AsJson = False) -> None:
+    """(Officer) record the control result."""
+    with reported(as_json):
+        ctx = _context()
+        out = _run(ctx, lambda: service.record_control(ctx, _principal(token), mrn, {
+            "result": outcome, **({"findings": findings} if findings else {})}))
+    _print(out, as_json, "control result")
+
+
+@app.command("release")
+def release(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
+    """(Officer) release the goods."""
+    with reported(as_json):
+        ctx = _context()
+        out = _run(ctx, lambda: service.release(ctx, _principal(token), mrn))
+    _print(out, as_json, "released")
+
+
+@app.command("imp3")
+def imp3_(country: str, since: datetime, until: datetime, include_controlled: bool = False,
+          as_json: AsJson = False) -> None:
+    """IMP 3: share of COUNTRY's declarations accepted in [SINCE, UNTIL) released within one hour."""
+    from datetime import timezone
+
+    with reported(as_json):
+        since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+        until = until if until.tzinfo else until.replace(tzinfo=timezone.utc)
+        with database().read() as conn:
+            out = imp3(conn, country, since, until, include_controlled=include_controlled)
+    _print(out, as_json, "IMP 3")

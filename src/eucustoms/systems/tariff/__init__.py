@@ -1,0 +1,3 @@
+"""TARIC: the integrated tariff of the Union (nomenclature, measures, duties, quotas) and the duty calculator."""
+
+SYSTEM = "tariff"
