@@ -721,6 +721,8 @@ class DirectSender:
         except CustomsError as exc:
             return Sent(f.message_type, getattr(exc, "status", 400), None, sent_at, time.perf_counter() - t,
                         f.referral, str(getattr(exc, "issues", exc))[:500])
+        except Exception as exc:  # noqa: BLE001 - what the API would answer with a 500
+            return Sent(f.message_type, 500, None, sent_at, time.perf_counter() - t, f.referral, repr(exc)[:500])
         return Sent(f.message_type, 201, answer["mrn"], sent_at, time.perf_counter() - t, f.referral)
 
 

@@ -233,16 +233,23 @@ class Bus:
 
     def pump(self) -> int:
         """Deliver one batch; returns how many messages were taken (processed, skipped or failed)."""
-        if self.transport.relays:
-            self._relay()
+        fetch_within = getattr(self.transport, "fetch_within", None)
+        if self.transport.relays or fetch_within is None:
+            if self.transport.relays:
+                self._relay()
             deliveries = self.transport.fetch(self.domains, self.batch_size)
-        else:  # the outbox is the queue: claiming is a write transaction
-            with writer_turn(self.db):
-                deliveries = self.transport.fetch(self.domains, self.batch_size)
-        if not deliveries:
-            return 0
+            if not deliveries:
+                return 0
+        else:
+            deliveries = []
         try:
             with writer_turn(self.db), self.db.begin() as conn:
+                if fetch_within is not None and not self.transport.relays:
+                    # The outbox is the queue: claim and consume in one transaction (one commit). Should the
+                    # batch fail, the claim goes with it, and the messages are taken one by one below.
+                    deliveries = fetch_within(conn, self.domains, self.batch_size)
+                    if not deliveries:
+                        return 0
                 self._consume(conn, deliveries)
                 self.transport.ack_within(conn, deliveries)
         except Exception:  # noqa: BLE001 - isolate the failing message(s), keep the others

@@ -23,9 +23,13 @@ _RELATED = select(_k.c.mrn).where(
 _SAVE_KEYS = insert(ics2_link_key)
 _LOAD = select(ics2_filing).where(ics2_filing.c.mrn == bindparam("mrn"))
 _LOAD_LOCKED = _LOAD.with_for_update()
-_LOAD_MANY = (select(ics2_filing).where(ics2_filing.c.mrn.in_(bindparam("mrns", expanding=True)))
-              .order_by(ics2_filing.c.mrn))
+_f = ics2_filing
+_LOAD_MANY = (select(_f).where(_f.c.mrn.in_(bindparam("mrns", expanding=True))).order_by(_f.c.mrn))
 _LOAD_MANY_LOCKED = _LOAD_MANY.with_for_update()
+# Without the particulars (payload), for the state changes that do not need them.
+_STATES = select(*[c for c in _f.c if c.name != "payload"]).where(
+    _f.c.mrn.in_(bindparam("mrns", expanding=True))).order_by(_f.c.mrn)
+_STATES_LOCKED = _STATES.with_for_update()
 
 
 def save_keys(conn: Connection, mrn: str, filing: Filing, links: Links | None = None, *, new: bool = False) -> None:
@@ -93,11 +97,13 @@ def load(conn: Connection, mrn: str, *, for_update: bool = False) -> dict[str, A
     return dict(row)
 
 
-def load_many(conn: Connection, mrns: Iterable[str], *, for_update: bool = False) -> dict[str, dict[str, Any]]:
+def load_many(conn: Connection, mrns: Iterable[str], *, for_update: bool = False,
+              payload: bool = True) -> dict[str, dict[str, Any]]:
     """MRN → row for each of ``mrns`` (locked in MRN order with ``for_update`` on PostgreSQL); NotFound for
-    the first unknown one."""
+    the first unknown one. Without ``payload`` the rows lack the particulars (no JSON to read)."""
     wanted = sorted(set(mrns))
-    q = _LOAD_MANY_LOCKED if for_update and conn.dialect.name == "postgresql" else _LOAD_MANY
+    locked = for_update and conn.dialect.name == "postgresql"
+    q = (_LOAD_MANY_LOCKED if locked else _LOAD_MANY) if payload else (_STATES_LOCKED if locked else _STATES)
     rows: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 500):
         rows.update((r["mrn"], dict(r)) for r in conn.execute(q, {"mrns": wanted[start:start + 500]}).mappings())

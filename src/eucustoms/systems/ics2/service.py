@@ -201,8 +201,8 @@ def lodge(ctx: Context, principal: Principal, message_type: str, payload: Any) -
     committed.
 
     Validation runs in the caller's thread; the registration joins the filings lodged at the same moment in
-    one transaction (group commit, see :class:`_Lodger`), each in a savepoint of its own, so that one
-    filing's failure is its own."""
+    one transaction (group commit, see :class:`_Lodger` and :func:`_register_group`); a filing's failure
+    stays its own."""
     filing = _validate(ctx, principal, message_type, payload)
     job = _Job(principal, filing, now(), filing.model_dump(mode="json", exclude_none=True), linking_key(filing))
     return _lodger(ctx).submit(job)
@@ -295,17 +295,16 @@ def _lodger(ctx: Context) -> _Lodger:
 def _register_group(ctx: Context, jobs: list[_Job]) -> None:
     """Register ``jobs`` in one transaction; every job ends with its answer or its error.
 
-    Each filing is stored in a savepoint of its own; the risk analyses they start are run together at the
-    end (one read and one write of the entity history for the group). Should that fail, the group is
-    registered again with each filing's analysis in its own savepoint, so that a failure stays with its
-    filing."""
-    if len(jobs) > 1:
-        try:
-            _register_all(ctx, jobs, together=True)
-            return
-        except Exception:  # noqa: BLE001 - retried filing by filing
-            for job in jobs:
-                job.answer, job.error = None, None
+    The filings are stored one after the other and the risk analyses they start are run together at the end
+    (one read and one write of the entity history for the group). Should anything fail, the group is
+    registered again filing by filing, each in a savepoint of its own with its own analysis, so that a
+    failure stays with its filing."""
+    try:
+        _register_all(ctx, jobs, together=True)
+        return
+    except Exception:  # noqa: BLE001 - retried filing by filing
+        for job in jobs:
+            job.answer, job.error = None, None
     _register_all(ctx, jobs, together=False)
 
 
@@ -327,17 +326,18 @@ def _register_all(ctx: Context, jobs: list[_Job], *, together: bool) -> None:
                                              f"LRN {job.filing.lrn} was already used by {job.declarant}")
                     continue
                 used.add(key)
+                job.tx = _Tx(ctx, conn)
+                if together:  # any failure sends the whole group round again, filing by filing
+                    job.tx.analyses = []
+                    job.answer = _register(job.tx, job)
+                    live.append(job)
+                    continue
                 savepoint = conn.begin_nested()
                 try:
-                    job.tx = _Tx(ctx, conn)
-                    if together:
-                        job.tx.analyses = []
                     job.answer = _register(job.tx, job)
                     savepoint.commit()
                 except Exception as exc:  # noqa: BLE001 - this filing fails, the others go on
                     savepoint.rollback()
-                    if together:
-                        raise
                     job.error, job.answer = exc, None
                     continue
                 live.append(job)
@@ -525,7 +525,8 @@ def on_risk_results(ctx: Context, conn: Connection, envs: list[Envelope]) -> Non
     first entry to each filing analysed (the filings are read, and their new states written, all at once)."""
     tx = _Tx(ctx, conn)
     tx.deferred = True
-    rows = repository.load_many(conn, (mrn for env in envs for mrn in env.payload["versions"]), for_update=True)
+    rows = repository.load_many(conn, (mrn for env in envs for mrn in env.payload["versions"]), for_update=True,
+                                payload=False)
     changed: dict[str, dict[str, Any]] = {}
     for env in envs:
         result = env.payload

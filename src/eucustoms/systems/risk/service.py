@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import threading
+from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -54,8 +56,28 @@ def rulebook() -> RuleBook:
         return _rulebook
 
 
+_parsed: "OrderedDict[str, tuple[dict[str, Any], Facts]]" = OrderedDict()
+_PARSED_KEPT = 4096
+
+
 def facts(data: dict[str, Any]) -> Facts:
-    return facts_from_dict(data)
+    """``data`` as :class:`Facts`. A consignment is parsed once for the central analysis and once more for the
+    member state's (from the message): the last few thousand parsed are kept by reference and reused when the
+    data is equal (Facts are immutable)."""
+    ref = data.get("reference") if isinstance(data, dict) else None
+    if not isinstance(ref, str):
+        return facts_from_dict(data)
+    with _lock:
+        hit = _parsed.get(ref)
+    if hit is not None and hit[0] == data:
+        return hit[1]
+    parsed = facts_from_dict(data)
+    with _lock:
+        _parsed[ref] = (copy.deepcopy(data), parsed)
+        _parsed.move_to_end(ref)
+        while len(_parsed) > _PARSED_KEPT:
+            _parsed.popitem(last=False)
+    return parsed
 
 
 # -- EU-level entity history ----------------------------------------------------------------------------------

@@ -39,8 +39,6 @@ from .store import risk_assessment, risk_model
 
 KIND = "ssa"
 Progress = Callable[[str], None]
-LEVELS = {"low": 1, "medium": 2, "high": 3}
-CONTROL_ACTIONS = {"document_check", "scan", "physical", "screen", "do_not_load"}
 
 
 # -- plumbing -------------------------------------------------------------------------------------------------
@@ -238,38 +236,6 @@ def _rule_signals(signals: Any) -> int:
     return sum(1 for s in (signals or []) if not str(s.get("source", "")).startswith("SSA-MODEL"))
 
 
-def _crc_scores(conn: Connection, rows: list[dict[str, Any]]) -> dict[str, float]:
-    """For each reference whose facts a national entry system kept (ICS2, as the member state of first entry):
-    the common risk criteria in force on the day it was scored, as a ranking score (strongest hit level, plus a
-    tenth per further hit; 0 without a hit)."""
-    try:
-        from eucustoms.systems.ics2.store import ics2_nes_case
-    except ImportError:  # pragma: no cover - ICS2 not installed
-        return {}
-    from .service import facts, rulebook
-
-    wanted = {r["reference"]: r for r in rows}
-    subjects = sorted({r["subject"] for r in rows})
-    c = ics2_nes_case
-    found: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(subjects), 500):
-        q = select(c.c.mrn, c.c.facts).where(c.c.role == "first_entry", c.c.mrn.in_(subjects[i:i + 500]))
-        for case in conn.execute(q).mappings():
-            for f in case["facts"] or []:
-                if isinstance(f, dict) and f.get("reference") in wanted:
-                    found[f["reference"]] = f
-    book = rulebook()
-    out: dict[str, float] = {}
-    for ref, data in found.items():
-        try:
-            hits = book.evaluate(facts(data), as_of=wanted[ref]["day"])
-        except Rejected:
-            continue
-        levels = [LEVELS.get(h.outcome.level.value, 2) for h in hits if h.outcome.action.value in CONTROL_ACTIONS]
-        out[ref] = (max(levels) + 0.1 * (len(levels) - 1)) if levels else 0.0
-    return out
-
-
 def _selection(selected: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     n = int(selected.sum())
     return _finite({"selected": n, "selected_share": round(n / y.size, 4) if y.size else None,
@@ -283,8 +249,7 @@ def evaluate(db: Database | Connection, *, since: dt.date | str | None = None, u
 
     Default period: every labelled consignment scored after the model was trained. With ``since``/``until``:
     the labelled consignments scored on those days (which may include its own training rows: the result says
-    how many). The baselines are worked out on the same rows: the SSA rule signals stored with each assessment
-    and, where a national entry system kept the facts, the common risk criteria re-evaluated as of the day."""
+    how many). The baseline is worked out on the same rows: the SSA rule signals stored with each assessment."""
     start, end = _period(since, until)
     with _reading(db) as conn:
         reg = _registry_row(conn, version)
@@ -300,7 +265,6 @@ def evaluate(db: Database | Connection, *, since: dt.date | str | None = None, u
             model = SsaModel.load(reg["path"], version=reg["version"], metrics=reg["metrics"])
         default_period = start is None and end is None
         rows = _labelled(conn, start, end, after=reg["trained_at"] if default_period else None)
-        crc = _crc_scores(conn, rows) if rows else {}
     trained_until = (reg["metrics"] or {}).get("data", {}).get("last_scored")
     result: dict[str, Any] = {
         "model": {"version": reg["version"], "trained_at": _iso(reg["trained_at"]), "active": reg["active"],
@@ -334,25 +298,11 @@ def evaluate(db: Database | Connection, *, since: dt.date | str | None = None, u
             "metrics": _metrics(rule_counts, y, critical),
             "signalled": _selection(rule_counts > 0, y),
         }}
-    if crc:
-        idx = np.array([i for i, r in enumerate(rows) if r["reference"] in crc], dtype=np.int64)
-        crc_scores = np.array([crc[rows[i]["reference"]] for i in idx], dtype=float)
-        combined = crc_scores + rule_counts[idx]
-        baselines["common_risk_criteria"] = {
-            "description": "the common risk criteria in force on the day each consignment was scored, re-evaluated "
-                           "on the facts the national entry system of first entry kept (ICS2); ranked by the "
-                           "strongest hit that asks for a control",
-            "rows": int(idx.size),
-            "coverage": round(idx.size / len(rows), 4),
-            "metrics": _metrics(crc_scores, y[idx], critical[idx]),
-            "hit": _selection(crc_scores > 0, y[idx]),
-            "crc_or_rule_signal": _selection(combined > 0, y[idx]),
-            "model_on_same_rows": _metrics(scores[idx], y[idx], critical[idx]),
-        }
-    else:
-        baselines["common_risk_criteria"] = {
-            "rows": 0, "note": "no facts of these consignments are kept by a national entry system (ICS2), so the "
-                               "common risk criteria cannot be re-evaluated for them"}
+    # The common risk criteria are applied by the national entry systems in their own domains; their hits are
+    # not in the central SSA data, so they are not compared here (a system does not read another's tables).
+    baselines["common_risk_criteria"] = {
+        "rows": 0, "note": "the criteria run in the member states' domains; their hits are not part of the central "
+                           "SSA data, so they cannot be compared on these rows"}
     result["baselines"] = baselines
     result["caveats"] = [
         "Only controlled consignments are labelled, and they were selected for control partly by these very "
