@@ -67,6 +67,11 @@ def test_eori_register_show_validate_and_token(home):
     assert eori.startswith("IT")
     shown = run(home, "eori", "show", eori, "--json")
     assert json.loads(shown.stdout)["name"] == "Ligure Spedizioni Srl"
+    amended = run(home, "eori", "amend", eori, "--name", "Ligure Spedizioni S.r.l.", "--json")
+    assert amended.exit_code == 0 and json.loads(amended.stdout)["version"] == 2
+    half_address = run(home, "eori", "amend", eori, "--city", "Savona", "--json")
+    assert half_address.exit_code == 1
+    assert {e["pointer"] for e in json.loads(half_address.stdout)["errors"]} >= {"/address/street_and_number", "/address/country"}
     valid = run(home, "eori", "validate", eori, "--json")
     assert valid.exit_code == 0 and json.loads(valid.stdout)["valid"] is True
     assert run(home, "eori", "validate", "IT000000000000999").exit_code == 1

@@ -11,7 +11,7 @@ from eucustoms.core.identifiers import EORI
 from eucustoms.platform.clitools import ADMIN, console, database, print_json, reported
 
 from . import service
-from .messages import Address, Contact, EndValidity, OperatorRegistration
+from .messages import Address, Contact, EndValidity, OperatorAmendment, OperatorRegistration
 
 app = typer.Typer(help="EOS: register and look up economic operators (EORI).", no_args_is_help=True)
 
@@ -92,3 +92,29 @@ def end_validity(eori: str, reason: Annotated[str, typer.Option()], as_json: Ann
         print_json(op.model_dump(mode="json"))
     else:
         console.print(f"{op.eori} ended on {op.end_date}")
+
+
+@app.command()
+def amend(
+    eori: str,
+    name: Annotated[Optional[str], typer.Option()] = None,
+    street: Annotated[Optional[str], typer.Option(help="street and number (with --city and --country)")] = None,
+    city: Annotated[Optional[str], typer.Option()] = None,
+    country: Annotated[Optional[str], typer.Option()] = None,
+    postcode: Annotated[Optional[str], typer.Option()] = None,
+    vat: Annotated[Optional[list[str]], typer.Option(help="VAT identification number(s), replacing the list")] = None,
+    publish: Annotated[Optional[bool], typer.Option("--publish/--no-publish")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Amend a registration: only the options given change."""
+    with reported(as_json):
+        change: dict = {"name": name, "vat_numbers": vat, "publication_consent": publish}
+        if street or city or country or postcode:
+            change["address"] = {"street_and_number": street, "city": city, "country": country, "postcode": postcode}
+        body = OperatorAmendment.model_validate({k: v for k, v in change.items() if v is not None})
+        with database().begin() as conn:
+            op = service.amend(conn, ADMIN, eori, body)
+    if as_json:
+        print_json(op.model_dump(mode="json"))
+    else:
+        console.print(f"amended {op.eori} (version {op.version})")
