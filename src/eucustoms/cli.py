@@ -44,8 +44,14 @@ def main_options(
                                               help="database URL (default: embedded SQLite under EUCUSTOMS_HOME)")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
-    set_database_url(db, readiness=_readiness)
+    set_database_url(db, readiness=_readiness, context=_open_box)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _open_box(db):  # noqa: ANN001, ANN202
+    from eucustoms.union import open_union
+
+    return open_union(db=db)
 
 
 def _readiness(db) -> str | None:  # noqa: ANN001

@@ -4,16 +4,16 @@ control, from the command line. Trader and officer actions need their token (``-
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from eucustoms.core.errors import ErrorCode, Rejected
-from eucustoms.platform.auth import Principal, authenticate
-from eucustoms.platform.clitools import ADMIN, console, database, print_json, reported
+from eucustoms.platform.clitools import (
+    AsJson, Token, console, deliver, open_context, caller, print_json, print_record, read_json, reported,
+)
 
 from . import nes, service
 from .messages import FILING_TYPES, examples
@@ -21,48 +21,11 @@ from .messages import FILING_TYPES, examples
 app = typer.Typer(help="ICS2: entry summary declarations (lodge, follow, referrals, arrival, control).",
                   no_args_is_help=True)
 
-Token = Annotated[Optional[str], typer.Option("--token", envvar="EUCUSTOMS_TOKEN", help="your API token")]
-AsJson = Annotated[bool, typer.Option("--json")]
 
 
-def _context():
-    from eucustoms.union import open_union  # the assembly: ICS2's domains must be on the bus
-
-    return open_union(db=database())
 
 
-def _principal(token: str | None, *, required: bool = True) -> Principal:
-    if not token:
-        if required:
-            raise Rejected.one(ErrorCode.MISSING, "--token", "this action needs your token (--token or EUCUSTOMS_TOKEN)")
-        return ADMIN
-    return authenticate(database(), token)
 
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise Rejected.one(ErrorCode.SYNTAX, str(path), f"cannot read the file: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise Rejected.one(ErrorCode.SYNTAX, f"{path}:{exc.lineno}:{exc.colno}", exc.msg) from None
-
-
-def _run(ctx, action):  # noqa: ANN001
-    """Run an action, then let the domains exchange what it caused (risk analysis, answers)."""
-    result = action()
-    ctx.bus.drain()
-    return result
-
-
-def _print(result: dict, as_json: bool, title: str) -> None:
-    if as_json:
-        print_json(result)
-        return
-    table = Table(title=title, show_header=False)
-    for k, v in result.items():
-        table.add_row(str(k), json.dumps(v, default=str) if isinstance(v, (dict, list)) else str(v))
-    console.print(table)
 
 
 @app.command("types")
@@ -97,23 +60,23 @@ def file(path: Path, token: Token = None, message_type: Annotated[Optional[str],
          as_json: AsJson = False) -> None:
     """Lodge the ENS filing in PATH (JSON); its message_type is read from the file unless --type is given."""
     with reported(as_json):
-        payload = _read_json(path)
+        payload = read_json(path)
         kind = message_type or (payload.get("message_type") if isinstance(payload, dict) else None)
         if not kind:
             raise Rejected.one(ErrorCode.MISSING, "/message_type", "give --type or a message_type in the file")
-        principal = _principal(token)
-        ctx = _context()
-        answer = _run(ctx, lambda: service.lodge(ctx, principal, kind.upper(), payload))
+        principal = caller(token)
+        ctx = open_context()
+        answer = deliver(ctx, lambda: service.lodge(ctx, principal, kind.upper(), payload))
         answer["state"] = service.consult(ctx, principal, answer["mrn"])["state"]
-    _print(answer, as_json, f"IE3R01 registration response: {answer['mrn']}")
+    print_record(answer, as_json, f"IE3R01 registration response: {answer['mrn']}")
 
 
 @app.command("show")
 def show(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
     """Consult an ENS filing (IE3Q05 → IE3R08): state, referrals and message log."""
     with reported(as_json):
-        ctx = _context()
-        data = service.consult(ctx, _principal(token, required=False), mrn)
+        ctx = open_context()
+        data = service.consult(ctx, caller(token, required=False), mrn)
     if as_json:
         print_json(data)
         return
@@ -133,7 +96,7 @@ def show(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
 def list_(token: Token = None, state: Optional[str] = None, limit: int = 50, as_json: AsJson = False) -> None:
     """List ENS filings (yours with a trader token, your country's with an officer token, all without)."""
     with reported(as_json):
-        data = service.search(_context(), _principal(token, required=False), state=state, limit=limit)
+        data = service.search(open_context(), caller(token, required=False), state=state, limit=limit)
     if as_json:
         print_json(data)
         return
@@ -151,36 +114,36 @@ def amend(mrn: str, path: Path, token: Token = None,
           as_json: AsJson = False) -> None:
     """Amend a filing with the particulars in PATH (IE3Axx → IE3N10)."""
     with reported(as_json):
-        principal = _principal(token)
-        ctx = _context()
+        principal = caller(token)
+        ctx = open_context()
         kind = message_type or "IE3A" + service.consult(ctx, principal, mrn)["message_type"][4:]
-        answer = _run(ctx, lambda: service.amend(ctx, principal, mrn, kind, _read_json(path)))
-    _print(answer, as_json, "IE3N10 amendment notification")
+        answer = deliver(ctx, lambda: service.amend(ctx, principal, mrn, kind, read_json(path)))
+    print_record(answer, as_json, "IE3N10 amendment notification")
 
 
 @app.command("invalidate")
 def invalidate(mrn: str, token: Token = None, reason: Optional[str] = None, as_json: AsJson = False) -> None:
     """Invalidate a filing (IE3Q04 → IE3R07)."""
     with reported(as_json):
-        ctx = _context()
-        answer = _run(ctx, lambda: service.invalidate(ctx, _principal(token), mrn, reason))
-    _print(answer, as_json, "IE3R07 invalidation acceptance")
+        ctx = open_context()
+        answer = deliver(ctx, lambda: service.invalidate(ctx, caller(token), mrn, reason))
+    print_record(answer, as_json, "IE3R07 invalidation acceptance")
 
 
 @app.command("arrive")
 def arrive(mrns: list[str], token: Token = None, office: Optional[str] = None, as_json: AsJson = False) -> None:
     """Notify the arrival of the means of transport carrying MRNS (IE3N06 → IE3R04)."""
     with reported(as_json):
-        ctx = _context()
-        answer = _run(ctx, lambda: service.notify_arrival(ctx, _principal(token), mrns, office=office))
-    _print(answer, as_json, "IE3R04 arrival registration")
+        ctx = open_context()
+        answer = deliver(ctx, lambda: service.notify_arrival(ctx, caller(token), mrns, office=office))
+    print_record(answer, as_json, "IE3R04 arrival registration")
 
 
 @app.command("referrals")
 def referrals(token: Token = None, as_json: AsJson = False) -> None:
     """Your open referrals (RFI, RFS)."""
     with reported(as_json):
-        rows = service.referrals_for(_context(), _principal(token))
+        rows = service.referrals_for(open_context(), caller(token))
     if as_json:
         print_json(rows)
         return
@@ -197,18 +160,18 @@ def answer(referral_id: int, token: Token = None, information: Optional[str] = N
     with reported(as_json):
         body = {k: v for k, v in {"information": information, "screening_methods": screening or None,
                                   "result": result}.items() if v}
-        ctx = _context()
-        out = _run(ctx, lambda: service.answer_referral(ctx, _principal(token), referral_id, body))
-    _print(out, as_json, "referral answered")
+        ctx = open_context()
+        out = deliver(ctx, lambda: service.answer_referral(ctx, caller(token), referral_id, body))
+    print_record(out, as_json, "referral answered")
 
 
 @app.command("present")
 def present(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
     """(Officer) record the presentation of the goods at the office of first entry."""
     with reported(as_json):
-        ctx = _context()
-        out = _run(ctx, lambda: nes.present(ctx, _principal(token), mrn))
-    _print(out, as_json, "presented")
+        ctx = open_context()
+        out = deliver(ctx, lambda: nes.present(ctx, caller(token), mrn))
+    print_record(out, as_json, "presented")
 
 
 @app.command("control")
@@ -218,7 +181,7 @@ def control(mrn: str, token: Token = None,
             findings: Optional[str] = None, as_json: AsJson = False) -> None:
     """(Officer) record the result of a control."""
     with reported(as_json):
-        ctx = _context()
-        out = _run(ctx, lambda: nes.record_control(ctx, _principal(token), mrn, {
+        ctx = open_context()
+        out = deliver(ctx, lambda: nes.record_control(ctx, caller(token), mrn, {
             "control_type": control_type, "result": result, **({"findings": findings} if findings else {})}))
-    _print(out, as_json, "control recorded")
+    print_record(out, as_json, "control recorded")

@@ -4,17 +4,16 @@ box's administrator may list, consult and compute IMP 3 without one."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from eucustoms.core.errors import ErrorCode, Rejected
-from eucustoms.platform.auth import Principal, authenticate
-from eucustoms.platform.clitools import ADMIN, console, database, print_json, reported
+from eucustoms.platform.clitools import (
+    AsJson, Token, caller, console, database, deliver, open_context, print_json, print_record, read_json, reported,
+)
 
 from . import service
 from .indicators import imp3
@@ -22,47 +21,11 @@ from .indicators import imp3
 app = typer.Typer(help="Imports: H1/H7 declarations, control, release, centralised clearance, IMP 3.",
                   no_args_is_help=True)
 
-Token = Annotated[Optional[str], typer.Option("--token", envvar="EUCUSTOMS_TOKEN", help="your API token")]
-AsJson = Annotated[bool, typer.Option("--json")]
 
 
-def _context():
-    from eucustoms.union import open_union
-
-    return open_union(db=database())
 
 
-def _principal(token: str | None, *, required: bool = True) -> Principal:
-    if not token:
-        if required:
-            raise Rejected.one(ErrorCode.MISSING, "--token", "this action needs your token (--token or EUCUSTOMS_TOKEN)")
-        return ADMIN
-    return authenticate(database(), token)
 
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise Rejected.one(ErrorCode.SYNTAX, str(path), f"cannot read the file: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise Rejected.one(ErrorCode.SYNTAX, f"{path}:{exc.lineno}:{exc.colno}", exc.msg) from None
-
-
-def _run(ctx, action):  # noqa: ANN001
-    result = action()
-    ctx.bus.drain()
-    return result
-
-
-def _print(result: dict, as_json: bool, title: str) -> None:
-    if as_json:
-        print_json(result)
-        return
-    table = Table(title=title, show_header=False)
-    for k, v in result.items():
-        table.add_row(str(k), json.dumps(v, default=str) if isinstance(v, (dict, list)) else str(v))
-    console.print(table)
 
 
 @app.command("lodge")
@@ -70,17 +33,17 @@ def lodge(path: Path, dataset: Annotated[str, typer.Option("--dataset", help="H1
           token: Token = None, as_json: AsJson = False) -> None:
     """Lodge the declaration in PATH (JSON)."""
     with reported(as_json):
-        ctx = _context()
-        principal = _principal(token)
-        out = _run(ctx, lambda: service.lodge(ctx, principal, dataset, _read_json(path)))
+        ctx = open_context()
+        principal = caller(token)
+        out = deliver(ctx, lambda: service.lodge(ctx, principal, dataset, read_json(path)))
         out = {**out, "state": service.consult(ctx, principal, out["mrn"])["state"]}
-    _print(out, as_json, f"import declaration {out['mrn']}")
+    print_record(out, as_json, f"import declaration {out['mrn']}")
 
 
 @app.command("show")
 def show(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
     with reported(as_json):
-        data = service.consult(_context(), _principal(token, required=False), mrn)
+        data = service.consult(open_context(), caller(token, required=False), mrn)
     if as_json:
         print_json(data)
         return
@@ -97,7 +60,7 @@ def show(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
 @app.command("list")
 def list_(token: Token = None, state: Optional[str] = None, limit: int = 50, as_json: AsJson = False) -> None:
     with reported(as_json):
-        data = service.search(_context(), _principal(token, required=False), state=state, limit=limit)
+        data = service.search(open_context(), caller(token, required=False), state=state, limit=limit)
     if as_json:
         print_json(data)
         return
@@ -113,33 +76,33 @@ def list_(token: Token = None, state: Optional[str] = None, limit: int = 50, as_
 @app.command("amend")
 def amend(mrn: str, path: Path, token: Token = None, as_json: AsJson = False) -> None:
     with reported(as_json):
-        ctx = _context()
-        out = _run(ctx, lambda: service.amend(ctx, _principal(token), mrn, _read_json(path)))
-    _print(out, as_json, "amendment accepted")
+        ctx = open_context()
+        out = deliver(ctx, lambda: service.amend(ctx, caller(token), mrn, read_json(path)))
+    print_record(out, as_json, "amendment accepted")
 
 
 @app.command("invalidate")
 def invalidate(mrn: str, token: Token = None, reason: Optional[str] = None, as_json: AsJson = False) -> None:
     with reported(as_json):
-        ctx = _context()
-        out = _run(ctx, lambda: service.invalidate(ctx, _principal(token), mrn, reason))
-    _print(out, as_json, "invalidated")
+        ctx = open_context()
+        out = deliver(ctx, lambda: service.invalidate(ctx, caller(token), mrn, reason))
+    print_record(out, as_json, "invalidated")
 
 
 @app.command("pay")
 def pay(mrn: str, token: Token = None, reference: Optional[str] = None, as_json: AsJson = False) -> None:
     with reported(as_json):
-        ctx = _context()
-        out = _run(ctx, lambda: service.pay(ctx, _principal(token), mrn, payment_reference=reference))
-    _print(out, as_json, "payment recorded")
+        ctx = open_context()
+        out = deliver(ctx, lambda: service.pay(ctx, caller(token), mrn, payment_reference=reference))
+    print_record(out, as_json, "payment recorded")
 
 
 @app.command("present")
 def present(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
     with reported(as_json):
-        ctx = _context()
-        out = _run(ctx, lambda: service.present(ctx, _principal(token), mrn))
-    _print(out, as_json, "presented and accepted")
+        ctx = open_context()
+        out = deliver(ctx, lambda: service.present(ctx, caller(token), mrn))
+    print_record(out, as_json, "presented and accepted")
 
 
 @app.command("control")
@@ -147,9 +110,9 @@ def control(mrn: str, decision: Annotated[str, typer.Argument(help="none, docume
             token: Token = None, as_json: AsJson = False) -> None:
     """(Officer) decide the control."""
     with reported(as_json):
-        ctx = _context()
-        out = _run(ctx, lambda: service.decide_control(ctx, _principal(token), mrn, decision))
-    _print(out, as_json, "control decision")
+        ctx = open_context()
+        out = deliver(ctx, lambda: service.decide_control(ctx, caller(token), mrn, decision))
+    print_record(out, as_json, "control decision")
 
 
 @app.command("result")
@@ -158,19 +121,19 @@ def result(mrn: str, token: Token = None,
            findings: Optional[str] = None, as_json: AsJson = False) -> None:
     """(Officer) record the control result."""
     with reported(as_json):
-        ctx = _context()
-        out = _run(ctx, lambda: service.record_control(ctx, _principal(token), mrn, {
+        ctx = open_context()
+        out = deliver(ctx, lambda: service.record_control(ctx, caller(token), mrn, {
             "result": outcome, **({"findings": findings} if findings else {})}))
-    _print(out, as_json, "control result")
+    print_record(out, as_json, "control result")
 
 
 @app.command("release")
 def release(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
     """(Officer) release the goods."""
     with reported(as_json):
-        ctx = _context()
-        out = _run(ctx, lambda: service.release(ctx, _principal(token), mrn))
-    _print(out, as_json, "released")
+        ctx = open_context()
+        out = deliver(ctx, lambda: service.release(ctx, caller(token), mrn))
+    print_record(out, as_json, "released")
 
 
 @app.command("imp3")
@@ -184,4 +147,4 @@ def imp3_(country: str, since: datetime, until: datetime, include_controlled: bo
         until = until if until.tzinfo else until.replace(tzinfo=timezone.utc)
         with database().read() as conn:
             out = imp3(conn, country, since, until, include_controlled=include_controlled)
-    _print(out, as_json, "IMP 3")
+    print_record(out, as_json, "IMP 3")
