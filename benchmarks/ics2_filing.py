@@ -40,7 +40,6 @@ import platform
 import queue
 import random
 import socket
-import statistics
 import sys
 import tempfile
 import threading
@@ -538,7 +537,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(url: str, port: int, ready, stop, profile: str | None) -> None:  # noqa: ANN001 - child process
+def _serve(url: str, port: int, ready, stop) -> None:  # noqa: ANN001 - child process
     """The box's API under uvicorn, with the bus delivering (``create_app(ctx, deliver_messages=True)``)."""
     import uvicorn
 
@@ -571,11 +570,11 @@ class Server:
         if where == "process":
             spawn = mp.get_context("spawn")
             self.ready, self.stop_event = spawn.Event(), spawn.Event()
-            self.proc = spawn.Process(target=_serve, args=(url, self.port, self.ready, self.stop_event, None),
+            self.proc = spawn.Process(target=_serve, args=(url, self.port, self.ready, self.stop_event),
                                       daemon=True)
         else:
             self.ready, self.stop_event = threading.Event(), threading.Event()
-            self.proc = threading.Thread(target=_serve, args=(url, self.port, self.ready, self.stop_event, None),
+            self.proc = threading.Thread(target=_serve, args=(url, self.port, self.ready, self.stop_event),
                                          daemon=True)
 
     def cpu_seconds(self) -> float | None:
@@ -848,7 +847,7 @@ def one_run(args, mode: str, tmp: str) -> dict[str, Any]:  # noqa: ANN001
             pusher.start()
             sender = DirectSender(ctx, tokens)
         try:
-            warm_sent, _, w1 = run_clients(warm, args.clients, sender, 0)
+            warm_sent, _, _ = run_clients(warm, args.clients, sender, 0)
             wait_settled(box.db, [s.mrn for s in warm_sent if s.mrn], 60)
             print(f"  warmed up with {len(warm_sent)} filings; filing {args.filings} ...", file=sys.stderr)
             cpu0 = server.cpu_seconds() if server is not None else time.process_time()

@@ -9,9 +9,9 @@ import functools
 import logging
 import threading
 import traceback
+import weakref
 from dataclasses import dataclass
 from datetime import timedelta
-import weakref
 from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import Connection, bindparam, event, func, insert, select, update
@@ -39,7 +39,7 @@ _REMEMBER = insert(bus_inbox)
 # Where Bus.send leaves word on a pooled connection that the buses of its engine must wake once the
 # connection goes back to the pool, i.e. after the sender's transaction committed (or rolled back).
 _WAKE_KEY = "eucustoms.bus.wake"
-_buses_by_engine: "weakref.WeakKeyDictionary[object, weakref.WeakSet[Bus]]" = weakref.WeakKeyDictionary()
+_buses_by_engine: weakref.WeakKeyDictionary[object, weakref.WeakSet[Bus]] = weakref.WeakKeyDictionary()
 _buses_lock = threading.Lock()
 
 
@@ -92,7 +92,7 @@ class _Turns:
         self._waiting: collections.deque[threading.Event] = collections.deque()
         self._held = False
 
-    def __enter__(self) -> "_Turns":
+    def __enter__(self) -> _Turns:
         with self._guard:
             if not self._held:
                 self._held = True
@@ -110,7 +110,7 @@ class _Turns:
                 self._held = False
 
 
-_turns: "weakref.WeakKeyDictionary[Database, _Turns]" = weakref.WeakKeyDictionary()
+_turns: weakref.WeakKeyDictionary[Database, _Turns] = weakref.WeakKeyDictionary()
 
 
 def writer_turn(db: Database) -> contextlib.AbstractContextManager:

@@ -14,7 +14,6 @@ from eucustoms.platform.bus.transport import wall_now
 
 from .store import notification, notification_webhook
 
-
 # Built once: building a statement costs more than executing it.
 _HOOKS = select(notification_webhook.c.recipient).where(
     notification_webhook.c.recipient.in_(bindparam("recipients", expanding=True)),

@@ -91,7 +91,7 @@ class _Tx:
             return state
         return _transition(self.conn, row, action, **values)
 
-    def absorb(self, other: "_Tx") -> None:
+    def absorb(self, other: _Tx) -> None:
         """Take over what ``other`` (in the same transaction) has still to write, after what this one has."""
         self.log_rows += other.log_rows
         self.notes += other.notes
@@ -162,7 +162,7 @@ def _responsible_country(filing: Filing) -> str:
 # runs is used from then on (RefData.from_db reads the releases on every call otherwise, a read transaction per
 # filing).
 REFDATA_RECHECK = 1.0
-_refdata_seen: "weakref.WeakKeyDictionary[Database, tuple[float, RefData]]" = weakref.WeakKeyDictionary()
+_refdata_seen: weakref.WeakKeyDictionary[Database, tuple[float, RefData]] = weakref.WeakKeyDictionary()
 
 
 def _refdata(db: Database) -> RefData:
@@ -219,7 +219,7 @@ class _Job:
     links: Links
     answer: dict[str, Any] | None = None
     error: BaseException | None = None
-    tx: "_Tx | None" = None
+    tx: _Tx | None = None
     settled: threading.Event = field(default_factory=threading.Event)
     lead: bool = False  # asked to lead the next group (see _Lodger)
 

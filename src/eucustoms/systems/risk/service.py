@@ -56,7 +56,7 @@ def rulebook() -> RuleBook:
         return _rulebook
 
 
-_parsed: "OrderedDict[str, tuple[dict[str, Any], Facts]]" = OrderedDict()
+_parsed: OrderedDict[str, tuple[dict[str, Any], Facts]] = OrderedDict()
 _PARSED_KEPT = 4096
 
 
