@@ -1,5 +1,5 @@
-"""Imports fixtures: a box with the reference data, the tariff and the import tables (created here with
-``create_all`` until their migration exists), copied from a per-session template; a context with the imports
+"""Imports fixtures: a box with the reference data and the tariff (the shared session template), copied
+from a per-session template of its own; a context with the imports
 domains on the bus; operators registered in EOS, a guarantee, a CCL authorisation."""
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from eucustoms.platform.auth import Principal, Role
-from eucustoms.platform.db import Database, metadata
-from eucustoms.systems.imports.store import TABLES
+from eucustoms.platform.db import Database
 
 PG_URL = os.environ.get("EUCUSTOMS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -32,10 +31,6 @@ OTHER_TRADER = Principal(role=Role.TRADER, name="other", eori=OTHER)
 def _prepare(db: Database) -> None:
     from eucustoms.systems.eos import service as eos
     from eucustoms.systems.eos.messages import Address, OperatorRegistration
-    from eucustoms.systems.tariff.loader import load_tariff
-
-    metadata.create_all(db.engine, tables=list(TABLES), checkfirst=True)
-    load_tariff(db)
     with db.begin() as conn:
         for eori, name in ((DECLARANT, "Importer GmbH"), (OTHER, "Other GmbH")):
             eos.register(conn, DE_OFFICER, OperatorRegistration(

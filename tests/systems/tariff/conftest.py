@@ -6,73 +6,29 @@ once it does)."""
 from __future__ import annotations
 
 import os
-import shutil
-import uuid
-from typing import Iterator
 
 import pytest
-import sqlalchemy as sa
 
-from eucustoms.platform.db import Database, metadata
-from eucustoms.systems.tariff import store
-from eucustoms.systems.tariff.loader import load_tariff
+from eucustoms.platform.db import Database
 
 PG_URL = os.environ.get("EUCUSTOMS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def _prepare(db: Database) -> None:
-    metadata.create_all(db.engine, tables=store.TABLES, checkfirst=True)
-    load_tariff(db)
-
-
+# The session templates of tests/conftest.py are migrated and carry the reference data and the tariff, as
+# `eucustoms init` leaves a box: the tariff tests use them as they are.
 @pytest.fixture(scope="session")
-def _tariff_sqlite_template(_sqlite_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("tariff") / "box.db"
-    shutil.copyfile(_sqlite_template, path)
-    db = Database(f"sqlite:///{path}")
-    _prepare(db)
-    db.dispose()
-    return path
-
-
-@pytest.fixture(scope="session")
-def _tariff_pg_template(_pg_template):
-    name = f"eucustoms_ttmpl_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {_pg_template}")
-    db = Database(PG_URL.rsplit("/", 1)[0] + f"/{name}")
-    _prepare(db)
-    db.dispose()
-    yield name
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
+def _tariff_sqlite_template(_sqlite_template):
+    return _sqlite_template
 
 
 @pytest.fixture
-def tariff_sqlite(_tariff_sqlite_template, tmp_path) -> Iterator[Database]:
-    target = tmp_path / "box.db"
-    shutil.copyfile(_tariff_sqlite_template, target)
-    db = Database(f"sqlite:///{target}")
-    yield db
-    db.dispose()
+def tariff_sqlite(sqlite_box) -> Database:
+    return sqlite_box
 
 
 @pytest.fixture
-def tariff_pg(_tariff_pg_template) -> Iterator[Database]:
-    name = f"eucustoms_tt_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {_tariff_pg_template}")
-    db = Database(PG_URL.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+def tariff_pg(pg_box) -> Database:
+    return pg_box
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
