@@ -98,6 +98,13 @@ def test_filings_lodged_at_once_each_get_their_mrn_and_duplicates_are_refused(bo
     for mrn in mrns:  # the trader-facing log of each filing, in order
         mine = [t for m, t in log if m == mrn]
         assert mine[0].startswith("IE3F") and mine[1] == "IE3R01" and mine[-1] == "IE3N03"
+    # Every trader message in or out is an ICS2 message in the indicators (RES 2.1), type by type.
+    with box.read() as conn:
+        counted = telemetry.totals(conn, metric=telemetry.MESSAGES, system="ics2")
+    logged: dict[str, int] = {}
+    for _, message_type in log:
+        logged[message_type] = logged.get(message_type, 0) + 1
+    assert {k: n for (_, k), n in counted.items() if k.startswith("IE3")} == logged
 
 
 def _job(ctx, eori: str, message_type: str, payload: dict) -> service._Job:

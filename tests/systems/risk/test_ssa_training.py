@@ -141,7 +141,7 @@ def test_a_model_trained_on_control_results_ranks_the_planted_frauds_first_and_s
                             ).mappings().all()
     assert model is not None and model.version == summary["version"]
     assert all(r["model_version"] == summary["version"] and r["score"] is not None for r in rows)
-    signalled = [r for r in rows if any(s["source"] == f"SSA-MODEL-v{model.version}" for s in r["signals"])]
+    signalled = [r for r in rows if any(s["source"] == f"SSA-MODEL:{model.version}" for s in r["signals"])]
     truth = {ref: fraud for ref, fraud, _ in later}
     assert signalled and sum(truth[r["reference"]] for r in signalled) / len(signalled) > 2 * base_rate
     assert all(r["score"] >= model.threshold for r in signalled)

@@ -332,7 +332,7 @@ def _signals(ref: str, f: Facts, keys: dict[str, list[str]], stats: dict, countr
                         "reason": f"{len(names)} different consignees share the address {k}",
                         "concerned": sorted(set(s["countries"]) - {country})})
     if score is not None and model is not None and score >= model.threshold:
-        out.append({"reference": ref, "source": f"SSA-MODEL-v{model.version}", "score": round(float(score), 4),
+        out.append({"reference": ref, "source": f"SSA-MODEL:{model.version}", "score": round(float(score), 4),
                     "reason": f"analytics model score {score:.3f} ≥ threshold {model.threshold:.3f}", "concerned": []})
     return out
 

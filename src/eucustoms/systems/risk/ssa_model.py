@@ -46,8 +46,8 @@ def feature_matrix(rows: Sequence[Mapping[str, Any]], features: Sequence[str] = 
 class SsaModel:
     """A trained booster with what the central analysis needs: ``score``, ``threshold`` and ``version``.
 
-    ``threshold``: the score from which the model raises a signal (``SSA-MODEL-v<version>``), chosen at training
-    time as the score of the top ``signal_rate`` of the validation consignments. ``metrics``: as registered
+    ``threshold``: the score from which the model raises a signal (``SSA-MODEL:<version>``, e.g.
+    ``SSA-MODEL:ssa-20261126101500``), chosen at training time as the score of the top ``signal_rate`` of the validation consignments. ``metrics``: as registered
     (validation figures and training facts), informative only."""
 
     def __init__(self, booster: lgb.Booster, *, threshold: float, version: str | None = None,
