@@ -12,12 +12,13 @@ from eucustoms.platform.context import Context
 from eucustoms.platform.http import current_principal, install_error_handlers
 from eucustoms.platform.notifications import Pusher
 from eucustoms.platform.notifications.routes import router as notifications_router
-from eucustoms.systems.eos.routes import public_router as eos_public
 from eucustoms.systems.guarantees.routes import router as guarantees_router
 from eucustoms.systems.ics2.routes import router as ics2_router
 from eucustoms.systems.imports.routes import router as imports_router
 from eucustoms.systems.tariff.routes import router as tariff_router
 from eucustoms.systems.eos.routes import router as eos_router
+from eucustoms.systems.dds import routes as dds
+from eucustoms.systems.surveillance.routes import router as surveillance_router
 
 DESCRIPTION = """The EU customs union in a box: the trans-European customs systems as one runnable API.
 
@@ -42,6 +43,7 @@ def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
             if deliver_messages:
                 pusher.stop()
                 ctx.bus.stop()
+            dds.tally(ctx).stop()  # the look-ups counted since the last write
 
     app = FastAPI(title="eucustoms", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.context = ctx
@@ -58,10 +60,11 @@ def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
         return principal.as_dict()
 
     app.include_router(eos_router)
-    app.include_router(eos_public)
+    app.include_router(dds.router)
     app.include_router(notifications_router)
     app.include_router(ics2_router)
     app.include_router(guarantees_router)
     app.include_router(tariff_router)
     app.include_router(imports_router)
+    app.include_router(surveillance_router)
     return app

@@ -4,6 +4,7 @@ EORI validation, and the access rules."""
 from __future__ import annotations
 
 from eucustoms.platform import telemetry
+from eucustoms.systems.dds.routes import tally
 
 ADDRESS = {"street_and_number": "Am Sandtorkai 50", "postcode": "20457", "city": "Hamburg", "country": "DE"}
 
@@ -25,6 +26,7 @@ def test_an_officer_registers_and_the_public_validates(api):
     assert v.json()["valid"] is True and v.json()["name"] == "Elbe Hafen Logistik GmbH"
     unknown = api.get("/dds/eori/DE999")
     assert unknown.status_code == 200 and unknown.json()["valid"] is False
+    tally(api.ctx).flush()  # look-ups are counted in memory and written in batches
     with api.ctx.db.read() as conn:
         assert telemetry.totals(conn, metric=telemetry.CONSULTATIONS) == {("dds", "EOS"): 2}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter as _Counter
 from datetime import date
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from sqlalchemy import BigInteger, Column, Connection, Date, String, Table, func, select
 
@@ -40,11 +40,18 @@ def count(conn: Connection, system: str, metric: str, key: str = "", n: int = 1,
 def count_many(conn: Connection, keys: Iterable[tuple[str, str, str]], day: date | None = None, n: int = 1) -> None:
     """Add ``n`` to every (system, metric, key) listed; repeated keys add up. One statement per batch."""
     totals = _Counter(keys)
+    if n != 1:
+        totals = _Counter({k: c * n for k, c in totals.items()})
+    add_totals(conn, totals, day=day)
+
+
+def add_totals(conn: Connection, totals: Mapping[tuple[str, str, str], int], day: date | None = None) -> None:
+    """Add each count of ``totals`` ((system, metric, key) → n) to the day's counters. One statement."""
     if not totals:
         return
     day = day or now().date()
     rows = [
-        {"system": s, "metric": m, "key": k, "day": day, "count": c * n}
+        {"system": s, "metric": m, "key": k, "day": day, "count": c}
         for (s, m, k), c in sorted(totals.items())  # sorted: a stable lock order across writers on PostgreSQL
     ]
     conn.execute(upsert_add(conn, telemetry_counter, ["system", "metric", "key", "day"], "count"), rows)

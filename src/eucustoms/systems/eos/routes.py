@@ -1,8 +1,8 @@
-"""EOS API: the registry for customs authorities and traders, and the public EORI validation."""
+"""EOS API: the registry for customs authorities and traders (the public EORI validation is a DDS service:
+systems/dds)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -10,13 +10,12 @@ from pydantic import BaseModel
 
 from eucustoms.platform.auth import Principal, Role
 from eucustoms.platform.context import Context
-from eucustoms.platform.http import context, current_principal, require
+from eucustoms.platform.http import context, require
 
 from . import service
-from .messages import AeoRecord, EndValidity, EoriValidation, Operator, OperatorAmendment, OperatorRegistration
+from .messages import AeoRecord, EndValidity, Operator, OperatorAmendment, OperatorRegistration
 
 router = APIRouter(prefix="/eos", tags=["EOS: economic operators (EORI)"])
-public_router = APIRouter(prefix="/dds", tags=["DDS: public look-ups"])
 
 Authority = Annotated[Principal, Depends(require(Role.OFFICER, Role.COMMISSION))]
 Known = Annotated[Principal, Depends(require(Role.TRADER, Role.OFFICER, Role.COMMISSION))]
@@ -74,10 +73,3 @@ def end_operator_validity(eori: str, body: EndValidity, principal: Authority, ct
 def record_aeo(eori: str, body: AeoRecord, principal: Authority, ctx: Ctx) -> Operator:
     with ctx.db.begin() as conn:
         return service.record_aeo(conn, principal, eori, body)
-
-
-@public_router.get("/eori/{eori}", response_model=EoriValidation)
-def validate_eori(eori: str, ctx: Ctx, _caller: Annotated[Principal, Depends(current_principal)],
-                  on: date | None = None) -> EoriValidation:
-    with ctx.db.begin() as conn:  # a write: the consultation is counted
-        return service.validate_public(conn, eori, on=on)

@@ -263,14 +263,16 @@ def search(conn: Connection, principal: Principal, *, country: str | None = None
     return total, [_to_operator(conn, dict(r)) for r in rows]
 
 
-def validate_public(conn: Connection, eori: str, *, on: date | None = None) -> EoriValidation:
+def validate_public(conn: Connection, eori: str, *, on: date | None = None, counted: bool = True) -> EoriValidation:
     """The DDS2-EOS look-up: is this EORI valid today? Name and address only with the operator's consent.
-    Counted as a consultation. A malformed number raises :class:`InvalidIdentifier` (nothing counted)."""
+    Counted as a consultation in ``conn`` unless ``counted`` is False (the DDS counts its look-ups itself).
+    A malformed number raises :class:`InvalidIdentifier` (nothing counted)."""
     number = str(EORI.parse(eori))
     moment = now()
     day = on or moment.date()
     row = conn.execute(select(eos_operator).where(eos_operator.c.eori == number)).mappings().first()
-    telemetry.count(conn, "dds", telemetry.CONSULTATIONS, DDS_SERVICE)
+    if counted:
+        telemetry.count(conn, "dds", telemetry.CONSULTATIONS, DDS_SERVICE)
     if row is None:
         return EoriValidation(eori=number, valid=False, status_description="EORI number not registered", checked_at=moment)
     valid = row["start_date"] <= day and (row["end_date"] is None or day <= row["end_date"])
