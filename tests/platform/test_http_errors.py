@@ -65,3 +65,12 @@ def test_an_oversized_body_is_refused_before_reading(api, officer):
 def test_the_openapi_document_lists_the_systems(api):
     doc = api.get("/openapi.json").json()
     assert "/eos/operators" in doc["paths"] and "/dds/eori/{eori}" in doc["paths"]
+
+
+def test_an_oversized_chunked_body_is_refused_while_reading(api, officer):
+    def chunks():
+        for _ in range(12):
+            yield b" " * (1024 * 1024)
+
+    r = api.post("/eos/operators", content=chunks(), headers={**officer, "content-type": "application/json"})
+    _is_rejection(r, 413)

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eucustoms.core.errors import (
     Conflict,
@@ -73,15 +73,56 @@ def _respond(status: int, message: str, issues: Iterable[Issue], headers: dict[s
     return JSONResponse(error_body(status, message, issues), status_code=status, headers=headers)
 
 
-class _BodyLimit(BaseHTTPMiddleware):
-    """Refuse bodies over the limit before reading them (a declaration is kilobytes, not megabytes)."""
+class _BodyLimit:
+    """Refuse bodies over the limit: at once when the declared length is too large, else (a chunked body) as
+    soon as what was read goes over it. A plain ASGI middleware: Starlette's BaseHTTPMiddleware costs a task
+    and a stream per request."""
 
-    async def dispatch(self, request: Request, call_next):  # noqa: ANN001
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return _respond(413, "the request body is too large",
-                            [Issue(ErrorCode.SYNTAX, "", f"at most {MAX_BODY_BYTES} bytes are accepted")])
-        return await call_next(request)
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+                break
+        if declared is not None:
+            if declared.isdigit() and int(declared) > self.limit:
+                await _too_large(self.limit)(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        seen, refused = 0, False
+
+        async def counted() -> Message:
+            # Over the limit: answer 413 ourselves, and tell the app the client went away (it stops reading).
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    refused = True
+                    await _too_large(self.limit)(scope, receive, send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message: Message) -> None:
+            if not refused:  # whatever the app answers after the refusal is not sent
+                await send(message)
+
+        await self.app(scope, counted, guarded)
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return _respond(413, "the request body is too large",
+                    [Issue(ErrorCode.SYNTAX, "", f"at most {limit} bytes are accepted")])
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -69,7 +69,7 @@ def _configured(settings: dict) -> tuple[float, float]:
 def rate_limited(name: str) -> Callable[[Request], None]:
     """A dependency limiting each caller's requests to the routes that share ``name``."""
 
-    def dependency(request: Request) -> None:
+    async def dependency(request: Request) -> None:
         state = request.app.state
         buckets: dict[str, TokenBuckets] = state.__dict__.setdefault("_rate_buckets", {})
         bucket = buckets.get(name)
