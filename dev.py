@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -42,6 +43,22 @@ def ensure_venv(extras: str) -> None:
     stamp.write_text(wanted)
 
 
+def ensure_browser() -> None:
+    """The browser tests drive Debian's Chromium (Playwright never downloads one). Install it when missing and
+    this machine can (root with apt-get); otherwise say so (those tests then fail on CI, and skip elsewhere)."""
+    if shutil.which("chromium") or os.environ.get("EUCUSTOMS_CHROMIUM"):
+        return
+    if os.name != "nt" and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        try:
+            run("apt-get", "install", "-y", "--no-install-recommends", "chromium", env=env)
+        except subprocess.CalledProcessError:
+            run("apt-get", "update", env=env)
+            run("apt-get", "install", "-y", "--no-install-recommends", "chromium", env=env)
+        return
+    print("note: Chromium is not installed (apt-get install chromium); the browser tests need it", flush=True)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("demo", "test"):
         print(__doc__)
@@ -51,6 +68,7 @@ def main(argv: list[str]) -> int:
         ensure_venv("")
         return subprocess.call([str(BIN / "eucustoms"), "demo", *rest])
     ensure_venv("test")
+    ensure_browser()
     return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
 
 

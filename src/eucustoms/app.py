@@ -16,8 +16,11 @@ from eucustoms.systems.guarantees.routes import router as guarantees_router
 from eucustoms.systems.ics2.routes import router as ics2_router
 from eucustoms.systems.imports.routes import router as imports_router
 from eucustoms.systems.tariff.routes import router as tariff_router
+from eucustoms import web
 from eucustoms.systems.eos.routes import router as eos_router
 from eucustoms.systems.dds import routes as dds
+from eucustoms.systems.singlewindow.routes import router as certex_router
+from eucustoms.systems.status.routes import router as pous_router
 from eucustoms.systems.surveillance.routes import router as surveillance_router
 
 DESCRIPTION = """The EU customs union in a box: the trans-European customs systems as one runnable API.
@@ -67,4 +70,7 @@ def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
     app.include_router(tariff_router)
     app.include_router(imports_router)
     app.include_router(surveillance_router)
+    app.include_router(pous_router)
+    app.include_router(certex_router)
+    web.install(app)
     return app

@@ -19,6 +19,8 @@ from eucustoms.systems.guarantees.cli import app as guarantee_app
 from eucustoms.systems.ics2.cli import app as ics2_app
 from eucustoms.systems.imports.cli import app as imports_app
 from eucustoms.systems.risk.cli import app as risk_app
+from eucustoms.systems.singlewindow.cli import app as certex_app
+from eucustoms.systems.status.cli import app as pous_app
 from eucustoms.systems.surveillance.cli import app as surveillance_app
 from eucustoms.systems.tariff.cli import app as tariff_app
 
@@ -38,6 +40,8 @@ app.add_typer(risk_app, name="risk")
 app.add_typer(tariff_app, name="tariff")
 app.add_typer(imports_app, name="imports")
 app.add_typer(surveillance_app, name="surveillance")
+app.add_typer(pous_app, name="pous")
+app.add_typer(certex_app, name="certex")
 
 
 @app.callback()

@@ -14,6 +14,8 @@ import eucustoms.systems.guarantees.store  # noqa: F401
 import eucustoms.systems.ics2.store  # noqa: F401
 import eucustoms.systems.imports.store  # noqa: F401
 import eucustoms.systems.risk.store  # noqa: F401
+import eucustoms.systems.singlewindow.store  # noqa: F401
+import eucustoms.systems.status.store  # noqa: F401
 import eucustoms.systems.surveillance.store  # noqa: F401
 import eucustoms.systems.tariff.store  # noqa: F401
 

@@ -15,7 +15,7 @@ from eucustoms.core.ids.countries import iso_alpha2
 
 ALNUM = string.digits + string.ascii_uppercase
 COUNTRIES = sorted(iso_alpha2() | {"XI", "XU"})
-LETTERS = "ABCDEJKLMRSTUVW"
+LETTERS = "ABCDEJKLMPRSTUVW"
 
 years = st.integers(2000, 2099)
 countries = st.sampled_from(COUNTRIES)
@@ -142,7 +142,7 @@ def test_known_blind_spot_of_the_iso6346_check() -> None:
         ("24QQ00000000003FA0", "country code (positions 3-4) 'QQ' is not an ISO 3166-1 alpha-2 code"),
         ("24EL00000000003FA0", "(Greece is GR)"),
         ("24DE0000000000_FA0", "unique part (positions 5-16) may hold only [0-9A-Z], not '_'"),
-        ("24DE00000000003FZ0", "procedure category (position 17) 'Z' is not one of ABCDEJKLMRSTUVW"),
+        ("24DE00000000003FZ0", "procedure category (position 17) 'Z' is not one of ABCDEJKLMPRSTUVW"),
         ("24DE00000000003F10", "procedure category (position 17) '1'"),
         ("24DE00000000003FA1", "wrong check character (position 18): expected '0', given '1'"),
     ],
@@ -244,7 +244,8 @@ BRIEF_MAPPING = {
     "transit": ("J", "Transit declaration only"),
     "transit_with_exs": ("K", "Transit declaration and exit summary declaration"),
     "transit_with_ens": ("L", "Transit declaration and entry summary declaration"),
-    "proof_of_union_status": ("M", "Proof of the customs status of Union goods"),
+    "transit_with_exs_and_ens": ("M", "Transit declaration, exit summary declaration and entry summary declaration"),
+    "proof_of_union_status": ("P", "Proof of the customs status of Union goods"),
     "import": ("R", "Import declaration only"),
     "import_with_ens": ("S", "Import declaration and entry summary declaration"),
     "ens": ("T", "Entry summary declaration only"),
@@ -262,7 +263,7 @@ def test_procedure_for_each_declaration_kind(kind: str, expected: tuple[str, str
     assert category.declaration_kind is DeclarationKind(kind)
 
 
-def test_procedure_categories_are_exactly_the_fifteen_letters() -> None:
+def test_procedure_categories_are_exactly_the_sixteen_letters() -> None:
     assert "".join(sorted(c.value for c in ProcedureCategory)) == LETTERS
     assert {k.value for k in DeclarationKind} == set(BRIEF_MAPPING)
 

@@ -95,3 +95,27 @@ def test_a_greedy_caller_is_slowed_down_and_others_are_not(box):
         assert r.json()["errors"][0]["code"] == "429"
         # A caller with a token has its own bucket.
         assert client.get("/dds/services", headers={"Authorization": "Bearer euc_x_y"}).status_code == 200
+
+
+
+def test_mrn_follow_up_shows_only_the_status_of_a_proof_of_union_status(box_api):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "status"))
+    import pous_support as ps
+
+    from eucustoms.systems.status import service as pous
+
+    ps.prepare(box_api.ctx.db)
+    with box_api.ctx.db.begin() as conn:
+        proof = pous.request(conn, ps.TRADER, ps.t2l())
+        pous.endorse(conn, ps.DE_OFFICER, proof.mrn)
+    r = box_api.get(f"/dds/mrn/{proof.mrn}")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["mrn"] == proof.mrn and body["system"] == "pous" and body["state"] == "registered"
+    assert ps.HOLDER not in r.text  # no party is public
+    assert proof.mrn[16] == "P"
+    assert box_api.get(f"/dds/mrn/{proof.mrn[:16]}J{proof.mrn[17]}").status_code in (404, 422)
+    assert consultations(box_api) == {"MRN": 1}

@@ -18,6 +18,7 @@ class DeclarationKind(StrEnum):
     TRANSIT = "transit"
     TRANSIT_WITH_EXS = "transit_with_exs"
     TRANSIT_WITH_ENS = "transit_with_ens"
+    TRANSIT_WITH_EXS_AND_ENS = "transit_with_exs_and_ens"
     PROOF_OF_UNION_STATUS = "proof_of_union_status"
     IMPORT = "import"
     IMPORT_WITH_ENS = "import_with_ens"
@@ -38,7 +39,10 @@ class ProcedureCategory(StrEnum):
     TRANSIT = "J"
     TRANSIT_AND_EXS = "K"
     TRANSIT_AND_ENS = "L"
-    PROOF_OF_UNION_STATUS = "M"
+    # J–M are the transit letters (the NCTS-P5 XSD's MRN pattern ends in [J-M][0-9]); a proof of Union status
+    # (T2L/T2LF, customs goods manifest) is P.
+    TRANSIT_EXS_AND_ENS = "M"
+    PROOF_OF_UNION_STATUS = "P"
     IMPORT = "R"
     IMPORT_AND_ENS = "S"
     ENS = "T"
@@ -76,6 +80,7 @@ _DESCRIPTIONS: dict[ProcedureCategory, str] = {
     ProcedureCategory.TRANSIT: "Transit declaration only",
     ProcedureCategory.TRANSIT_AND_EXS: "Transit declaration and exit summary declaration",
     ProcedureCategory.TRANSIT_AND_ENS: "Transit declaration and entry summary declaration",
+    ProcedureCategory.TRANSIT_EXS_AND_ENS: "Transit declaration, exit summary declaration and entry summary declaration",
     ProcedureCategory.PROOF_OF_UNION_STATUS: "Proof of the customs status of Union goods",
     ProcedureCategory.IMPORT: "Import declaration only",
     ProcedureCategory.IMPORT_AND_ENS: "Import declaration and entry summary declaration",
@@ -94,6 +99,7 @@ _PROCEDURE_FOR: dict[DeclarationKind, ProcedureCategory] = {
     DeclarationKind.TRANSIT: ProcedureCategory.TRANSIT,
     DeclarationKind.TRANSIT_WITH_EXS: ProcedureCategory.TRANSIT_AND_EXS,
     DeclarationKind.TRANSIT_WITH_ENS: ProcedureCategory.TRANSIT_AND_ENS,
+    DeclarationKind.TRANSIT_WITH_EXS_AND_ENS: ProcedureCategory.TRANSIT_EXS_AND_ENS,
     DeclarationKind.PROOF_OF_UNION_STATUS: ProcedureCategory.PROOF_OF_UNION_STATUS,
     DeclarationKind.IMPORT: ProcedureCategory.IMPORT,
     DeclarationKind.IMPORT_WITH_ENS: ProcedureCategory.IMPORT_AND_ENS,

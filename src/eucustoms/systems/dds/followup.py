@@ -9,12 +9,13 @@ from sqlalchemy import Connection
 
 from eucustoms.core.errors import NotFound
 from eucustoms.core.identifiers import MRN
+from eucustoms.systems.status import service as pous
 
 # system → its public status function (conn, mrn) -> dict | None; letters of the MRN → system.
 Provider = Callable[[Connection, str], "dict[str, Any] | None"]
 LETTERS: dict[str, str] = {"A": "export", "B": "export", "C": "export", "D": "export", "E": "export",
-                           "J": "transit", "K": "transit", "L": "transit", "M": "pous"}
-PROVIDERS: dict[str, Provider] = {}
+                           "J": "transit", "K": "transit", "L": "transit", "M": "transit", "P": "pous"}
+PROVIDERS: dict[str, Provider] = {"pous": pous.status}
 
 
 def follow(conn: Connection, mrn: MRN) -> dict[str, Any]:
