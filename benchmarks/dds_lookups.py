@@ -111,7 +111,7 @@ def workload(data: dict, seed: int) -> list[tuple[str, str]]:
             return f"/dds/mrn/{rnd.choice(data['mrns'])}" if data.get("mrns") else None
         return None  # a service the box does not serve yet
 
-    served = [s for s in SERVICES if path(s.key) is not None]
+    served = [s for s in SERVICES if s.consultations_2024 and path(s.key) is not None]
     weights = [s.consultations_2024 for s in served]
     picks = rnd.choices(served, weights=weights, k=20_000)
     return [(s.key, path(s.key)) for s in picks], [s.key for s in SERVICES if s not in served]

@@ -19,6 +19,9 @@ from eucustoms.systems.tariff.routes import router as tariff_router
 from eucustoms import web
 from eucustoms.systems.eos.routes import router as eos_router
 from eucustoms.systems.dds import routes as dds
+from eucustoms.systems.copis.routes import router as copis_router
+from eucustoms.systems.decisions.routes import router as decisions_router
+from eucustoms.systems.rex.routes import router as rex_router
 from eucustoms.systems.singlewindow.routes import router as certex_router
 from eucustoms.systems.status.routes import router as pous_router
 from eucustoms.systems.surveillance.routes import router as surveillance_router
@@ -72,5 +75,8 @@ def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
     app.include_router(surveillance_router)
     app.include_router(pous_router)
     app.include_router(certex_router)
+    app.include_router(decisions_router)
+    app.include_router(rex_router)
+    app.include_router(copis_router)
     web.install(app)
     return app

@@ -19,6 +19,9 @@ from eucustoms.systems.guarantees.cli import app as guarantee_app
 from eucustoms.systems.ics2.cli import app as ics2_app
 from eucustoms.systems.imports.cli import app as imports_app
 from eucustoms.systems.risk.cli import app as risk_app
+from eucustoms.systems.copis.cli import app as copis_app
+from eucustoms.systems.decisions.cli import app as decisions_app
+from eucustoms.systems.rex.cli import app as rex_app
 from eucustoms.systems.singlewindow.cli import app as certex_app
 from eucustoms.systems.status.cli import app as pous_app
 from eucustoms.systems.surveillance.cli import app as surveillance_app
@@ -42,6 +45,9 @@ app.add_typer(imports_app, name="imports")
 app.add_typer(surveillance_app, name="surveillance")
 app.add_typer(pous_app, name="pous")
 app.add_typer(certex_app, name="certex")
+app.add_typer(decisions_app, name="decisions")
+app.add_typer(rex_app, name="rex")
+app.add_typer(copis_app, name="copis")
 
 
 @app.callback()

@@ -9,10 +9,13 @@ import eucustoms.platform.bus.store  # noqa: F401
 import eucustoms.platform.auth.tokens  # noqa: F401
 import eucustoms.platform.notifications.store  # noqa: F401
 import eucustoms.refdata.store  # noqa: F401
+import eucustoms.systems.copis.store  # noqa: F401
+import eucustoms.systems.decisions.store  # noqa: F401
 import eucustoms.systems.eos.store  # noqa: F401
 import eucustoms.systems.guarantees.store  # noqa: F401
 import eucustoms.systems.ics2.store  # noqa: F401
 import eucustoms.systems.imports.store  # noqa: F401
+import eucustoms.systems.rex.store  # noqa: F401
 import eucustoms.systems.risk.store  # noqa: F401
 import eucustoms.systems.singlewindow.store  # noqa: F401
 import eucustoms.systems.status.store  # noqa: F401

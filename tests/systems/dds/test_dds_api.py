@@ -24,10 +24,10 @@ def consultations(api) -> dict[str, int]:
 
 
 def test_the_catalogue_adds_up_to_the_reports_total(box_api):
-    assert sum(s.consultations_2024 for s in SERVICES) == TOTAL_2024
+    assert sum(s.consultations_2024 for s in SERVICES if s.consultations_2024) == TOTAL_2024
     listed = box_api.get("/dds/services").json()
     assert {s["key"] for s in listed} == {"CDS", "COL", "EBTI", "MRN", "QUOTA", "TARIC", "CLASS", "EOS", "ECICS",
-                                          "SUSP", "SURV"}
+                                          "SUSP", "SURV", "REX"}
 
 
 def test_offices_taric_quota_and_suspension_look_ups_are_public_and_counted(box_api):
@@ -119,3 +119,15 @@ def test_mrn_follow_up_shows_only_the_status_of_a_proof_of_union_status(box_api)
     assert proof.mrn[16] == "P"
     assert box_api.get(f"/dds/mrn/{proof.mrn[:16]}J{proof.mrn[17]}").status_code in (404, 422)
     assert consultations(box_api) == {"MRN": 1}
+
+
+def test_decisions_aeo_and_rex_look_ups_say_not_found_or_invalid(box_api):
+    # As the EORI validation: a well-formed number that is not registered is an answer ("not found"), counted.
+    unknown = box_api.get("/dds/decisions/DECCL0000000042")
+    assert unknown.status_code == 200 and unknown.json()["found"] is False
+    assert box_api.get("/dds/decisions/nonsense").status_code == 422
+    assert box_api.get("/dds/aeo/XX12").status_code == 422
+    aeo = box_api.get("/dds/aeo/DE1234567890")
+    assert aeo.status_code == 200, aeo.text
+    assert box_api.get("/dds/rex/garbage!").status_code == 422
+    assert consultations(box_api) == {"EOS": 1, "CDS": 1}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class DdsService:
     key: str  # the consultation counter's key
     name: str  # as the report names it
-    consultations_2024: int
+    consultations_2024: int | None  # None: not counted apart in the report
     path: str  # where the box serves it
 
 
@@ -25,6 +25,8 @@ SERVICES: tuple[DdsService, ...] = (
     DdsService("ECICS", "European Customs Inventory of Chemical Substances (ECICS2)", 45_421_878, "/dds/ecics"),
     DdsService("SUSP", "Suspension of import duties for certain goods (SUSP)", 231_717, "/dds/suspensions"),
     DdsService("SURV", "Surveillance (SURV)", 2_267_605, "/dds/surveillance"),
+    # Served by the box, not in the report's breakdown: the public validation of registered exporters.
+    DdsService("REX", "Registered Exporters (REX) validation", None, "/dds/rex"),
 )
 TOTAL_2024 = 217_714_225
 BY_KEY = {s.key: s for s in SERVICES}

@@ -19,8 +19,10 @@ from eucustoms.platform.http.ratelimit import rate_limited
 from eucustoms.platform.telemetry.tally import Tally
 from eucustoms.refdata import RefData
 from eucustoms.refdata.model import Office
+from eucustoms.systems.decisions import service as decisions
 from eucustoms.systems.eos import service as eos
 from eucustoms.systems.eos.messages import EoriValidation
+from eucustoms.systems.rex import service as rex
 from eucustoms.systems.surveillance import service as surveillance
 from eucustoms.systems.surveillance.messages import AggregateQuery
 from eucustoms.systems.tariff import quota as quotas
@@ -98,6 +100,27 @@ async def validate_eori(eori: str, ctx: Ctx, on: date | None = None) -> EoriVali
     with ctx.db.read() as conn:
         result = eos.validate_public(conn, eori, on=on, counted=False)
     return counted(ctx, eos.DDS_SERVICE, result)
+
+
+@router.get("/aeo/{eori}")
+async def aeo(eori: str, ctx: Ctx, on: date | None = None) -> dict:
+    """The public AEO query (part of DDS2-EO): AEO status only for holders who consented to publication."""
+    with ctx.db.read() as conn:
+        return counted(ctx, eos.DDS_SERVICE, decisions.public_aeo(conn, eori, on=on, counted=False))
+
+
+# -- customs decisions (CDS) and registered exporters (REX) ------------------------------------------------------
+
+@router.get("/decisions/{reference}")
+async def decision(reference: str, ctx: Ctx, on: date | None = None) -> dict:
+    with ctx.db.read() as conn:
+        return counted(ctx, "CDS", decisions.public_lookup(conn, reference, on=on, counted=False))
+
+
+@router.get("/rex/{rex_number}")
+async def rex_validation(rex_number: str, ctx: Ctx, on: date | None = None) -> Any:
+    with ctx.db.read() as conn:
+        return counted(ctx, "REX", rex.validate_public(conn, rex_number, on=on, counted=False))
 
 
 # -- tariff: TARIC, quotas, suspensions ------------------------------------------------------------------------
