@@ -8,27 +8,17 @@ import shutil
 import socket
 import threading
 import time
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from console_support import TRADER_A, TRADER_B, Console
 
 from eucustoms.platform.db import Database
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("EUCUSTOMS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(os.environ.get("EUCUSTOMS_SCREENSHOTS", Path(__file__).resolve().parents[2] / ".eucustoms" / "screenshots"))
-
-TRADER_A, TRADER_B = "DE1234567890", "DE9876543210"
-
-
-@dataclass
-class Console:
-    url: str
-    db: Database
-    tokens: dict[str, str]
 
 
 def _free_port() -> int:
@@ -101,19 +91,3 @@ def page(browser):
     p.set_default_timeout(15_000)
     yield p
     context.close()
-
-
-def shot(page, name: str) -> Path:
-    """Save a screenshot of the page for people to look at (``.eucustoms/screenshots/<name>.png``)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(target), full_page=True)
-    return target
-
-
-def sign_in(page, console: Console, who: str) -> None:
-    page.goto(f"{console.url}/web/signin")
-    page.fill("#token", console.tokens[who])
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    assert "Sign out" in page.inner_text("header"), page.inner_text("main")

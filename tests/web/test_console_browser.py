@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import TRADER_A, shot, sign_in
+from console_support import TRADER_A, shot, sign_in
 
 SHIRTS = {"lrn": "WEB-LRN-1", "declaration_type": "IM", "additional_declaration_type": "A", "procedure": "4000",
           "importer": {"eori": TRADER_A, "name": "Importer GmbH", "country": "DE"}, "declarant": {"eori": TRADER_A},
