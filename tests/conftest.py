@@ -109,6 +109,7 @@ def api(db):
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory):
     from eucustoms.refdata import load_reference_data
+    from eucustoms.systems.ecics.loader import load_ecics
     from eucustoms.systems.tariff.loader import load_tariff
 
     path = tmp_path_factory.mktemp("template") / "box.db"
@@ -116,6 +117,7 @@ def _sqlite_template(tmp_path_factory):
     upgrade(db)
     load_reference_data(db)
     load_tariff(db)
+    load_ecics(db)
     db.dispose()  # the last connection to close checkpoints the WAL into the main file
     return path
 
@@ -123,6 +125,7 @@ def _sqlite_template(tmp_path_factory):
 @pytest.fixture(scope="session")
 def _pg_template():
     from eucustoms.refdata import load_reference_data
+    from eucustoms.systems.ecics.loader import load_ecics
     from eucustoms.systems.tariff.loader import load_tariff
 
     postgres_or_skip()
@@ -135,6 +138,7 @@ def _pg_template():
     upgrade(db)
     load_reference_data(db)
     load_tariff(db)
+    load_ecics(db)
     db.dispose()
     yield name
     with admin.connect() as conn:

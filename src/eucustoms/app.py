@@ -21,6 +21,8 @@ from eucustoms.systems.eos.routes import router as eos_router
 from eucustoms.systems.dds import routes as dds
 from eucustoms.systems.copis.routes import router as copis_router
 from eucustoms.systems.decisions.routes import router as decisions_router
+from eucustoms.systems.ebti.routes import router as ebti_router
+from eucustoms.systems.ecics.routes import router as ecics_router
 from eucustoms.systems.rex.routes import router as rex_router
 from eucustoms.systems.singlewindow.routes import router as certex_router
 from eucustoms.systems.status.routes import router as pous_router
@@ -78,5 +80,7 @@ def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
     app.include_router(decisions_router)
     app.include_router(rex_router)
     app.include_router(copis_router)
+    app.include_router(ebti_router)
+    app.include_router(ecics_router)
     web.install(app)
     return app

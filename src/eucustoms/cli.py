@@ -14,6 +14,8 @@ from eucustoms.core.identifiers import MRN, ProcedureCategory
 from eucustoms.platform.auth import Role, issue_token, list_tokens, revoke_token
 from eucustoms.platform.clitools import console, database, err_console, print_json, reported, set_database_url
 from eucustoms.platform.numbering import allocate_mrn
+from eucustoms.systems.ebti.cli import app as ebti_app
+from eucustoms.systems.ecics.cli import app as ecics_app
 from eucustoms.systems.eos.cli import app as eori_app
 from eucustoms.systems.guarantees.cli import app as guarantee_app
 from eucustoms.systems.ics2.cli import app as ics2_app
@@ -48,6 +50,8 @@ app.add_typer(certex_app, name="certex")
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(rex_app, name="rex")
 app.add_typer(copis_app, name="copis")
+app.add_typer(ebti_app, name="ebti")
+app.add_typer(ecics_app, name="ecics")
 
 
 @app.callback()
@@ -88,6 +92,9 @@ def run_init(quiet: bool = False) -> dict[str, int]:
     """Migrate the database and load the reference data, with a progress bar."""
     from eucustoms.migrations import upgrade
     from eucustoms.refdata import load_reference_data
+    from eucustoms.platform.clitools import ADMIN
+    from eucustoms.systems.ebti.service import refresh as refresh_bti
+    from eucustoms.systems.ecics.loader import load_ecics
     from eucustoms.systems.tariff.loader import load_tariff
 
     db = database(initialised=False)
@@ -102,6 +109,11 @@ def run_init(quiet: bool = False) -> dict[str, int]:
         loaded = load_reference_data(db, progress=step)
         progress.update(task, description="tariff (TARIC measures, quotas, VAT)")
         loaded["tariff"] = sum(load_tariff(db).values())
+        progress.update(task, description="ECICS (chemical substances)")
+        report = load_ecics(db)
+        loaded["ecics"] = report.inserted + report.updated
+        with db.begin() as conn:  # BTIs whose code a newly loaded nomenclature ended cease
+            refresh_bti(conn, ADMIN)
     return loaded
 
 

@@ -11,6 +11,8 @@ import eucustoms.platform.notifications.store  # noqa: F401
 import eucustoms.refdata.store  # noqa: F401
 import eucustoms.systems.copis.store  # noqa: F401
 import eucustoms.systems.decisions.store  # noqa: F401
+import eucustoms.systems.ebti.store  # noqa: F401
+import eucustoms.systems.ecics.store  # noqa: F401
 import eucustoms.systems.eos.store  # noqa: F401
 import eucustoms.systems.guarantees.store  # noqa: F401
 import eucustoms.systems.ics2.store  # noqa: F401

@@ -131,3 +131,18 @@ def test_decisions_aeo_and_rex_look_ups_say_not_found_or_invalid(box_api):
     assert aeo.status_code == 200, aeo.text
     assert box_api.get("/dds/rex/garbage!").status_code == 422
     assert consultations(box_api) == {"EOS": 1, "CDS": 1}
+
+
+def test_chemicals_and_bti_look_ups(box_api):
+    found = box_api.get("/dds/ecics/64-17-5")
+    assert found.status_code == 200, found.text
+    assert any("ethanol" in str(s).lower() for s in found.json())
+    assert box_api.get("/dds/ecics/64-17-6").status_code == 422  # wrong CAS check digit, with the reason
+    assert box_api.get("/dds/ecics/7440-44-0").status_code in (404, 200)
+    by_name = box_api.get("/dds/ecics", params={"name": "ACETONE"})
+    assert by_name.status_code == 200 and by_name.json()["total"] >= 1
+    bti = box_api.get("/dds/ebti", params={"code": "0702"})
+    assert bti.status_code == 200 and bti.json()["total"] == 0
+    assert box_api.get("/dds/ebti/not a reference").status_code == 422
+    counts = consultations(box_api)
+    assert counts["EBTI"] == 1 and counts["ECICS"] >= 2

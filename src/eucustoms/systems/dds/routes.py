@@ -20,6 +20,8 @@ from eucustoms.platform.telemetry.tally import Tally
 from eucustoms.refdata import RefData
 from eucustoms.refdata.model import Office
 from eucustoms.systems.decisions import service as decisions
+from eucustoms.systems.ebti import service as ebti
+from eucustoms.systems.ecics import service as ecics
 from eucustoms.systems.eos import service as eos
 from eucustoms.systems.eos.messages import EoriValidation
 from eucustoms.systems.rex import service as rex
@@ -121,6 +123,42 @@ async def decision(reference: str, ctx: Ctx, on: date | None = None) -> dict:
 async def rex_validation(rex_number: str, ctx: Ctx, on: date | None = None) -> Any:
     with ctx.db.read() as conn:
         return counted(ctx, "REX", rex.validate_public(conn, rex_number, on=on, counted=False))
+
+
+# -- binding tariff information (EBTI) and chemical substances (ECICS) -------------------------------------------
+
+@router.get("/ebti")
+async def ebti_search(ctx: Ctx, code: str | None = None, keywords: str | None = None, country: str | None = None,
+                      on: date | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                      offset: Annotated[int, Query(ge=0)] = 0) -> Any:
+    """BTI decisions by code (start of), keywords and issuing country; never the holder or confidential data."""
+    with ctx.db.read() as conn:
+        found = ebti.public_search(conn, code=code, keywords=keywords, country=country, on=on, limit=limit,
+                                   offset=offset, counted=False)
+    return counted(ctx, "EBTI", found)
+
+
+@router.get("/ebti/{reference}")
+async def ebti_show(reference: str, ctx: Ctx, on: date | None = None) -> Any:
+    with ctx.db.read() as conn:
+        return counted(ctx, "EBTI", ebti.public_show(conn, reference, on=on, counted=False))
+
+
+@router.get("/ecics")
+async def ecics_search(ctx: Ctx, name: str | None = None, cus: str | None = None, cas: str | None = None,
+                       ec: str | None = None, cn: str | None = None, formula: str | None = None,
+                       limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Annotated[int, Query(ge=0)] = 0) -> Any:
+    with ctx.db.read() as conn:
+        found = ecics.search(conn, name=name, cus=cus, cas=cas, ec=ec, cn=cn, formula_text=formula, limit=limit,
+                             offset=offset, counted=False)
+    return counted(ctx, "ECICS", found)
+
+
+@router.get("/ecics/{number}")
+async def ecics_number(number: str, ctx: Ctx) -> Any:
+    """The substances with a CUS, EC or CAS number (recognised by its shape)."""
+    with ctx.db.read() as conn:
+        return counted(ctx, "ECICS", ecics.lookup(conn, number, counted=False))
 
 
 # -- tariff: TARIC, quotas, suspensions ------------------------------------------------------------------------
