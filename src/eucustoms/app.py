@@ -27,6 +27,7 @@ from eucustoms.systems.rex.routes import router as rex_router
 from eucustoms.systems.singlewindow.routes import router as certex_router
 from eucustoms.systems.status.routes import router as pous_router
 from eucustoms.systems.surveillance.routes import router as surveillance_router
+from eucustoms.systems.transit.routes import router as transit_router
 
 DESCRIPTION = """The EU customs union in a box: the trans-European customs systems as one runnable API.
 
@@ -82,5 +83,6 @@ def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
     app.include_router(copis_router)
     app.include_router(ebti_router)
     app.include_router(ecics_router)
+    app.include_router(transit_router)
     web.install(app)
     return app

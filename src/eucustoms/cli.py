@@ -28,6 +28,7 @@ from eucustoms.systems.singlewindow.cli import app as certex_app
 from eucustoms.systems.status.cli import app as pous_app
 from eucustoms.systems.surveillance.cli import app as surveillance_app
 from eucustoms.systems.tariff.cli import app as tariff_app
+from eucustoms.systems.transit.cli import app as transit_app
 
 app = typer.Typer(
     help="eucustoms: the EU customs union in a box.",
@@ -52,6 +53,7 @@ app.add_typer(rex_app, name="rex")
 app.add_typer(copis_app, name="copis")
 app.add_typer(ebti_app, name="ebti")
 app.add_typer(ecics_app, name="ecics")
+app.add_typer(transit_app, name="transit")
 
 
 @app.callback()

@@ -23,5 +23,6 @@ import eucustoms.systems.singlewindow.store  # noqa: F401
 import eucustoms.systems.status.store  # noqa: F401
 import eucustoms.systems.surveillance.store  # noqa: F401
 import eucustoms.systems.tariff.store  # noqa: F401
+import eucustoms.systems.transit.store  # noqa: F401
 
 __all__ = ["metadata"]

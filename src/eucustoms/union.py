@@ -9,6 +9,7 @@ from eucustoms.platform.context import Context
 from eucustoms.platform.db import Database, connect
 from eucustoms.systems.ics2 import domains as ics2_domains
 from eucustoms.systems.imports import domains as imports_domains
+from eucustoms.systems.transit import domains as transit_domains
 
 # EU27 plus Northern Ireland (XI), which applies the Union customs rules for goods.
 PARTICIPATING: tuple[str, ...] = tuple(sorted(set(EU_MEMBER_STATES) | {"XI"}))
@@ -23,4 +24,5 @@ def open_union(url: str | None = None, *, countries: tuple[str, ...] = PARTICIPA
         probe.install(ctx.bus, domain)
     ics2_domains.install(ctx, countries)
     imports_domains.install(ctx, countries)
+    transit_domains.install(ctx, countries)
     return ctx

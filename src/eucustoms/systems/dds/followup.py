@@ -10,12 +10,20 @@ from sqlalchemy import Connection
 from eucustoms.core.errors import NotFound
 from eucustoms.core.identifiers import MRN
 from eucustoms.systems.status import service as pous
+from eucustoms.systems.transit import service as transit
 
 # system → its public status function (conn, mrn) -> dict | None; letters of the MRN → system.
 Provider = Callable[[Connection, str], "dict[str, Any] | None"]
 LETTERS: dict[str, str] = {"A": "export", "B": "export", "C": "export", "D": "export", "E": "export",
                            "J": "transit", "K": "transit", "L": "transit", "M": "transit", "P": "pous"}
-PROVIDERS: dict[str, Provider] = {"pous": pous.status}
+def _transit(conn: Connection, mrn: str) -> dict[str, Any] | None:
+    try:
+        return transit.status(conn, mrn)
+    except NotFound:
+        return None
+
+
+PROVIDERS: dict[str, Provider] = {"pous": pous.status, "transit": _transit}
 
 
 def follow(conn: Connection, mrn: MRN) -> dict[str, Any]:
