@@ -12,6 +12,7 @@ from eucustoms.platform.context import Context
 from eucustoms.platform.http import current_principal, install_error_handlers
 from eucustoms.platform.notifications import Pusher
 from eucustoms.platform.notifications.routes import router as notifications_router
+from eucustoms.systems.export.routes import router as export_router
 from eucustoms.systems.guarantees.routes import router as guarantees_router
 from eucustoms.systems.ics2.routes import router as ics2_router
 from eucustoms.systems.imports.routes import router as imports_router
@@ -23,6 +24,7 @@ from eucustoms.systems.copis.routes import router as copis_router
 from eucustoms.systems.decisions.routes import router as decisions_router
 from eucustoms.systems.ebti.routes import router as ebti_router
 from eucustoms.systems.ecics.routes import router as ecics_router
+from eucustoms.systems.programme.routes import router as programme_router
 from eucustoms.systems.rex.routes import router as rex_router
 from eucustoms.systems.singlewindow.routes import router as certex_router
 from eucustoms.systems.status.routes import router as pous_router
@@ -84,5 +86,7 @@ def create_app(ctx: Context, *, deliver_messages: bool = True) -> FastAPI:
     app.include_router(ebti_router)
     app.include_router(ecics_router)
     app.include_router(transit_router)
+    app.include_router(export_router)
+    app.include_router(programme_router)
     web.install(app)
     return app

@@ -17,12 +17,15 @@ from eucustoms.platform.numbering import allocate_mrn
 from eucustoms.systems.ebti.cli import app as ebti_app
 from eucustoms.systems.ecics.cli import app as ecics_app
 from eucustoms.systems.eos.cli import app as eori_app
+from eucustoms.systems.export.cli import app as export_app
 from eucustoms.systems.guarantees.cli import app as guarantee_app
 from eucustoms.systems.ics2.cli import app as ics2_app
 from eucustoms.systems.imports.cli import app as imports_app
 from eucustoms.systems.risk.cli import app as risk_app
 from eucustoms.systems.copis.cli import app as copis_app
 from eucustoms.systems.decisions.cli import app as decisions_app
+from eucustoms.systems.programme.cli import app as programme_app
+from eucustoms.systems.programme.cli import report_app
 from eucustoms.systems.rex.cli import app as rex_app
 from eucustoms.systems.singlewindow.cli import app as certex_app
 from eucustoms.systems.status.cli import app as pous_app
@@ -54,6 +57,9 @@ app.add_typer(copis_app, name="copis")
 app.add_typer(ebti_app, name="ebti")
 app.add_typer(ecics_app, name="ecics")
 app.add_typer(transit_app, name="transit")
+app.add_typer(export_app, name="export")
+app.add_typer(programme_app, name="programme")
+app.add_typer(report_app, name="report")
 
 
 @app.callback()

@@ -209,6 +209,17 @@ def run_demo(db: Database, *, quiet: bool = False) -> dict[str, Any]:
     #    arrive and are controlled.
     out["ics2"] = _ics2_demo(ctx, db)
 
+    # 8. The programme's monitoring: the 2024 dataset of the annual progress report, its data-quality checks,
+    #    and a round of availability probes of every system and domain (for `report apr --live`).
+    from eucustoms.systems.programme import probes as programme_probes
+    from eucustoms.systems.programme import service as programme
+
+    with db.begin() as conn:
+        loaded = programme.load_dataset(conn, ADMIN)
+    probed = programme_probes.probe_systems(ctx)
+    out["programme"] = {"dataset": {k: v for k, v in loaded.items() if isinstance(v, (int, str))},
+                        "probes": {k: v for k, v in probed.items() if isinstance(v, (int, float, str))}}
+
     with db.read() as conn:
         out["telemetry"] = {
             "messages": {f"{s}/{k}": n for (s, k), n in sorted(telemetry.totals(conn, metric=telemetry.MESSAGES).items())},

@@ -14,9 +14,11 @@ import eucustoms.systems.decisions.store  # noqa: F401
 import eucustoms.systems.ebti.store  # noqa: F401
 import eucustoms.systems.ecics.store  # noqa: F401
 import eucustoms.systems.eos.store  # noqa: F401
+import eucustoms.systems.export.store  # noqa: F401
 import eucustoms.systems.guarantees.store  # noqa: F401
 import eucustoms.systems.ics2.store  # noqa: F401
 import eucustoms.systems.imports.store  # noqa: F401
+import eucustoms.systems.programme.store  # noqa: F401
 import eucustoms.systems.rex.store  # noqa: F401
 import eucustoms.systems.risk.store  # noqa: F401
 import eucustoms.systems.singlewindow.store  # noqa: F401

@@ -7,6 +7,7 @@ from eucustoms.core.identifiers import EU_MEMBER_STATES
 from eucustoms.platform.bus import CENTRAL, Bus, probe
 from eucustoms.platform.context import Context
 from eucustoms.platform.db import Database, connect
+from eucustoms.systems.export import domains as export_domains
 from eucustoms.systems.ics2 import domains as ics2_domains
 from eucustoms.systems.imports import domains as imports_domains
 from eucustoms.systems.transit import domains as transit_domains
@@ -25,4 +26,5 @@ def open_union(url: str | None = None, *, countries: tuple[str, ...] = PARTICIPA
     ics2_domains.install(ctx, countries)
     imports_domains.install(ctx, countries)
     transit_domains.install(ctx, countries)
+    export_domains.install(ctx, countries)
     return ctx

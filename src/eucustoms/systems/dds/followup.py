@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from eucustoms.core.errors import NotFound
 from eucustoms.core.identifiers import MRN
+from eucustoms.systems.export import service as export
 from eucustoms.systems.status import service as pous
 from eucustoms.systems.transit import service as transit
 
@@ -23,7 +24,7 @@ def _transit(conn: Connection, mrn: str) -> dict[str, Any] | None:
         return None
 
 
-PROVIDERS: dict[str, Provider] = {"pous": pous.status, "transit": _transit}
+PROVIDERS: dict[str, Provider] = {"pous": pous.status, "transit": _transit, "export": export.status}
 
 
 def follow(conn: Connection, mrn: MRN) -> dict[str, Any]:
