@@ -78,6 +78,14 @@ def test_export_from_germany_leaves_through_rotterdam_and_the_exit_is_certified(
         assert totals == {("export", "DE"): 1}
         lodged = telemetry.totals(conn, metric="lodged", system="export")
         assert lodged == {("export", "DE"): 1}
+        # The release produced one surveillance record per goods item (flow E), exactly once.
+        from eucustoms.systems.surveillance import service as surveillance
+        from eucustoms.platform.auth import Principal, Role
+
+        records = surveillance.records_of(conn, Principal(role=Role.COMMISSION, name="c"), mrn)
+    items = examples.declaration()["items"]
+    assert [(r["flow"], r["item"], r["goods_code"], r["partner"]) for r in records] == [
+        ("E", i["item_number"], i["cn_code"], examples.declaration()["country_of_destination"]) for i in items]
 
 
 def test_mrn_letters_follow_the_declaration(sctx):

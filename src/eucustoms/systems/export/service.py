@@ -25,6 +25,7 @@ from eucustoms.platform.context import Context
 from eucustoms.platform.numbering import allocate_mrn
 from eucustoms.refdata import RefData
 from eucustoms.systems.risk import service as risk
+from eucustoms.systems.surveillance import service as surveillance
 from eucustoms.systems.tariff.tariff import tariff
 
 from . import SYSTEM, codes, states
@@ -242,6 +243,19 @@ def _release(tx: Tx, row: dict[str, Any], how: str) -> None:
     }
     tx.send(Envelope(codes.AER, SYSTEM, row["country"], row["exit_country"], aer, subject=row["mrn"]))
     _log(tx, row, "out", codes.AER, row["exit_country"], {"mrn": row["mrn"], "office_of_exit": row["office_of_exit"]})
+    surveillance.record(tx.conn, [_surveillance_record(row, i, moment) for i in d["items"]])
+
+
+def _surveillance_record(row: dict[str, Any], item: dict[str, Any], moment: datetime) -> dict[str, Any]:
+    """The surveillance data of a released goods item (flow E); the statistical value only when in euro
+    (surveillance aggregates euro amounts; other currencies are left out rather than converted at a guess)."""
+    value = item.get("statistical_value") or {}
+    return {"flow": "E", "mrn": row["mrn"], "item": item["item_number"], "country": row["country"],
+            "office": row["office_of_export"], "release_date": moment.date(),
+            "procedure": item.get("procedure") or row["procedure"], "goods_code": item["cn_code"][:10],
+            "origin": item.get("origin"), "partner": row["destination"],
+            "net_mass": item.get("net_mass"), "supplementary_quantity": item.get("supplementary_units"),
+            "value_eur": value.get("amount") if value.get("currency") == "EUR" else None}
 
 
 def _new_row(d, prep: Prepared, mrn: str, moment: datetime) -> dict[str, Any]:  # noqa: ANN001
