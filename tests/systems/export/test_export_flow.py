@@ -8,7 +8,15 @@ from datetime import timedelta
 
 import pytest
 from export_support import (
-    AGENT, CARRIER, CARRIER_P, COMMISSION, DE_OFFICER, EXPORTER, FORWARDER, NL_OFFICER, TRADER,
+    AGENT,
+    CARRIER,
+    CARRIER_P,
+    COMMISSION,
+    DE_OFFICER,
+    EXPORTER,
+    FORWARDER,
+    NL_OFFICER,
+    TRADER,
 )
 from sqlalchemy import select
 
@@ -79,8 +87,8 @@ def test_export_from_germany_leaves_through_rotterdam_and_the_exit_is_certified(
         lodged = telemetry.totals(conn, metric="lodged", system="export")
         assert lodged == {("export", "DE"): 1}
         # The release produced one surveillance record per goods item (flow E), exactly once.
-        from eucustoms.systems.surveillance import service as surveillance
         from eucustoms.platform.auth import Principal, Role
+        from eucustoms.systems.surveillance import service as surveillance
 
         records = surveillance.records_of(conn, Principal(role=Role.COMMISSION, name="c"), mrn)
     items = examples.declaration()["items"]
