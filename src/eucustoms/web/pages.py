@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from eucustoms.core.errors import (
     CustomsError, ErrorCode, Forbidden, IncorrectState, InvalidIdentifier, Issue, NotFound, Rejected, Unauthenticated,
@@ -29,8 +30,6 @@ from eucustoms.refdata import RefData
 from eucustoms.systems.dds.routes import tally
 from eucustoms.systems.eos import service as eos
 from eucustoms.systems.guarantees import service as guarantees
-from eucustoms.systems.ics2 import nes
-from eucustoms.systems.ics2 import service as ics2
 from eucustoms.systems.imports import service as imports
 from eucustoms.systems.imports import states as import_states
 from eucustoms.systems.tariff import quota as quotas
@@ -42,9 +41,18 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/web", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 PAGE = 25
-# Links other console modules add to the navigation: (path, label).
-PUBLIC_LINKS: list[tuple[str, str]] = []
-SIGNED_IN_LINKS: list[tuple[str, str]] = []
+# Links other console modules add to the navigation: (path, label), or (path, label, roles) for links shown only
+# to some roles (role values: "trader", "officer", "commission").
+PUBLIC_LINKS: list[tuple] = []
+SIGNED_IN_LINKS: list[tuple] = []
+
+
+def link(path: str, label: str, *roles: str, public: bool = False) -> None:
+    """Add a navigation link (once: a module imported twice adds nothing)."""
+    entry = (path, label) if public or not roles else (path, label, roles)
+    target = PUBLIC_LINKS if public else SIGNED_IN_LINKS
+    if not any(e[0] == path for e in target):
+        target.append(entry)
 
 
 # -- rendering and errors --------------------------------------------------------------------------------------
@@ -67,6 +75,7 @@ def _pretty(value: Any) -> str:
 templates.env.filters["utc"] = _utc
 templates.env.filters["iso"] = lambda v: v.isoformat() if isinstance(v, (date, datetime)) else (v or "")
 templates.env.filters["pretty"] = _pretty
+templates.env.filters["compact"] = lambda v: json.dumps(v, ensure_ascii=False, default=str)
 
 
 def render(request: Request, template: str, status: int = 200, **data: Any) -> HTMLResponse:
@@ -105,11 +114,21 @@ def guarded(request: Request, page: Callable[[Principal], Response]) -> Response
     except (Rejected, InvalidIdentifier, ValidationError, CustomsError) as exc:
         return render(request, "error.html", 422, principal=principal, title="Rejected", issues=_issues(exc),
                       message="the request was rejected")
-    except Exception:  # noqa: BLE001 - a page never shows internals
+    except Exception as exc:  # noqa: BLE001 - a page never shows internals
+        if isinstance(exc, DBAPIError) and _missing_table(exc):
+            log.warning("console page %s needs a table this box does not have yet: %s", request.url.path, exc.orig)
+            return render(request, "error.html", 503, principal=principal, title="Not installed in this box yet",
+                          message="this system's tables do not exist in this database yet: run `eucustoms init` "
+                                  "once its migration exists")
         incident = uuid.uuid4().hex[:12]
         log.exception("console error %s on %s", incident, request.url.path)
         return render(request, "error.html", 500, principal=principal, title="Something went wrong",
                       message=f"the page could not be shown; quote incident {incident}")
+
+
+def _missing_table(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 def _pages(total: int, offset: int) -> dict[str, int]:
@@ -391,34 +410,6 @@ async def import_action(request: Request, mrn: str) -> Response:
             return render(request, "imports_show.html", 422, principal=me, d=data,
                           actions=_officer_actions(me, data), issues=_issues(exc))
         return RedirectResponse(f"/web/imports/{mrn}", status_code=303)
-    return guarded(request, page)
-
-
-# -- entry summary declarations (ICS2) -------------------------------------------------------------------------
-
-@router.get("/ens", response_class=HTMLResponse)
-def ens_list(request: Request, state: str = "", offset: int = 0) -> Response:
-    def page(me: Principal) -> Response:
-        needs(me, Role.TRADER, Role.OFFICER, Role.COMMISSION)
-        found = ics2.search(_ctx(request), me, state=state or None, limit=PAGE, offset=max(0, offset))
-        signals = nes.work_queue(_ctx(request), me, limit=PAGE) if me.role is Role.OFFICER else None
-        return render(request, "ens_list.html", principal=me, found=found, state=state, signals=signals,
-                      pages=_pages(found["total"], offset))
-    return guarded(request, page)
-
-
-@router.get("/ens/{mrn}", response_class=HTMLResponse)
-def ens_show(request: Request, mrn: str) -> Response:
-    def page(me: Principal) -> Response:
-        needs(me, Role.TRADER, Role.OFFICER, Role.COMMISSION)
-        data = ics2.consult(_ctx(request), me, mrn)
-        case = None
-        if me.role is Role.OFFICER:
-            try:
-                case = nes.case(_ctx(request), me, mrn)
-            except (NotFound, Forbidden):
-                case = None
-        return render(request, "ens_show.html", principal=me, d=data, case=case)
     return guarded(request, page)
 
 
