@@ -82,8 +82,16 @@ def build_box(path: Path, operators: int, seed: int) -> dict:
                             "goods_code": rnd.choice(codes), "origin": origin, "partner": origin,
                             "net_mass": Decimal(rnd.randrange(1, 20000)), "value_eur": Decimal(rnd.randrange(10, 90000))})
         surveillance.record(conn, records)
+    from sqlalchemy import select
+
+    from eucustoms.systems.ecics.loader import load_ecics
+    from eucustoms.systems.ecics.store import ecics_substance
+
+    load_ecics(db)
+    with db.read() as conn:
+        cas = [c for c in conn.execute(select(ecics_substance.c.cas)).scalars() if c]
     db.dispose()
-    return {"eoris": eoris, "offices": offices, "codes": codes, "quotas": ["091528", "090161", "092202"]}
+    return {"cas": cas, "eoris": eoris, "offices": offices, "codes": codes, "quotas": ["091528", "090161", "092202"]}
 
 
 def workload(data: dict, seed: int) -> list[tuple[str, str]]:
@@ -107,6 +115,13 @@ def workload(data: dict, seed: int) -> list[tuple[str, str]]:
             return f"/dds/suspensions/{rnd.choice(data['codes'])}?on={today}"
         if key == "SURV":
             return f"/dds/surveillance?goods_code={rnd.choice(data['codes'])[:4]}&by=origin"
+        if key == "ECICS":
+            return f"/dds/ecics/{rnd.choice(data['cas'])}" if rnd.random() < 0.7 else \
+                f"/dds/ecics?name={rnd.choice(['acid', 'sodium', 'ethyl', 'chloride', 'oxide'])}"
+        if key == "EBTI":
+            return f"/dds/ebti?code={rnd.choice(data['codes'])[:4]}"
+        if key == "CDS":
+            return f"/dds/decisions/{rnd.choice(['DE', 'NL', 'FR'])}AEOF{rnd.randrange(10**9):010d}"
         if key == "MRN":
             return f"/dds/mrn/{rnd.choice(data['mrns'])}" if data.get("mrns") else None
         return None  # a service the box does not serve yet
