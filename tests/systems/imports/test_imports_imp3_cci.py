@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import DE_OFFICER, DECLARANT, NL_OFFICER, OTHER_TRADER, TRADER, declaration, issue_guarantee
+from imports_support import (
+    DE_OFFICER, DECLARANT, NL_OFFICER, OTHER_TRADER, TRADER, cci_declaration, declaration, issue_guarantee, record_ccl,
+)
 
 from eucustoms.core.errors import NotFound, Rejected
 from eucustoms.platform.bus import message_log
@@ -23,7 +25,7 @@ def test_imp3_share_released_within_one_hour(sctx, _fixed_clock):
     late = service.lodge(sctx, TRADER, "H1", declaration("B"))  # paid after 2 h
     quick = service.lodge(sctx, TRADER, "H1", declaration("C"))  # paid after 30 min
     control = service.lodge(sctx, TRADER, "H1", declaration("D", mass="1000", guarantee=g))  # needs a control
-    open_ = service.lodge(sctx, TRADER, "H1", declaration("E"))  # never paid
+    service.lodge(sctx, TRADER, "H1", declaration("E"))  # never paid
     gone = service.lodge(sctx, TRADER, "H1", declaration("F"))
     service.invalidate(sctx, TRADER, gone["mrn"])
     _fixed_clock.advance(timedelta(minutes=30))
@@ -44,17 +46,6 @@ def test_imp3_share_released_within_one_hour(sctx, _fixed_clock):
         assert with_controls["declarations"] == 5 and with_controls["released_later"] == 2
         assert imp3(conn, "DE", T0, T0 + timedelta(minutes=1))["declarations"] == 4  # accepted at T0 only
         assert imp3(conn, "NL", T0, T0 + timedelta(days=1))["share"] is None
-
-
-def record_ccl(ctx, reference="DECCL-2026-0001", holder=DECLARANT, countries=None):
-    officer = DE_OFFICER.__class__(role=DE_OFFICER.role, name="DE CCL", country="DE", office="DE002150")
-    return service.record_authorisation(ctx, officer, {"reference": reference, "holder": holder,
-                                                        "countries": countries})
-
-
-def cci_declaration(lrn="CCI-1", **kw):
-    return declaration(lrn, office="NL000396", supervising_office="DE002150",
-                       holder_of_authorisation=[{"type": "CCL", "reference": "DECCL-2026-0001"}], **kw)
 
 
 def test_cci_green_lane_across_two_member_states(ictx):

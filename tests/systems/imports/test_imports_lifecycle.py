@@ -7,8 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import DE_OFFICER, TRADER, declaration, issue_guarantee
-from sqlalchemy import select
+from imports_support import DE_OFFICER, TRADER, declaration, issue_guarantee
 
 from eucustoms.core.errors import IncorrectState, Rejected
 from eucustoms.systems.guarantees import service as gum

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
-from conftest import TRADER, declaration, issue_guarantee
+from imports_support import TRADER, declaration, issue_guarantee
 from sqlalchemy import func, select
 
 from eucustoms.core.errors import Rejected

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
-from eucustoms.core.errors import Conflict, Rejected
+from eucustoms.core.errors import Conflict, NotFound, Rejected
 from eucustoms.systems.tariff import quota
 from eucustoms.systems.tariff.store import quota_definition
 
@@ -141,3 +141,37 @@ def test_concurrent_requests_and_runs_never_over_allocate(tbox):
     assert all(r["status"] == "allocated" for r in rows)
     assert allocated <= 1000
     assert Decimal(bal(tbox)["balance"]) == 1000 - allocated
+
+
+def test_a_request_reduced_pending_or_allocated_gives_back_only_the_excess(tbox):
+    request(tbox, "R-PEND", "500")
+    request(tbox, "R-ZERO", "100")
+    with tbox.begin() as conn:
+        assert quota.reduce_request(conn, "R-PEND", "300")["quantity"] == "300"
+        assert quota.reduce_request(conn, "R-ZERO", "0")["status"] == "cancelled"
+        with pytest.raises(Rejected):  # more than requested needs a request of its own
+            quota.reduce_request(conn, "R-PEND", "301")
+    assert Decimal(bal(tbox)["pending"]) == 300
+    run(tbox, 2)
+    before = Decimal(bal(tbox)["balance"])
+    with tbox.begin() as conn:
+        out = quota.reduce_request(conn, "R-PEND", "120")
+    assert (out["status"], Decimal(out["allocated"]), Decimal(out["returned"])) == ("allocated", 120, 180)
+    assert Decimal(bal(tbox)["balance"]) == before + 180
+    with tbox.begin() as conn:
+        unchanged = quota.reduce_request(conn, "R-PEND", "120")  # nothing in excess: nothing moves
+        assert Decimal(unchanged["allocated"]) == 120
+        with pytest.raises(NotFound):
+            quota.reduce_request(conn, "R-NONE", "1")
+
+
+def test_quota_units_and_the_tariff_cache_identity(the_tariff):
+    from eucustoms.systems.tariff.tariff import invalidate, is_current
+
+    t, _ = the_tariff
+    assert t.quota_unit("091528", date(2026, 3, 2)) == "LTR"
+    assert t.quota_unit("090161", date(2026, 3, 2)) == "KGM" and t.quota_unit("090161", date(2025, 1, 1)) is None
+    assert t.quota_unit("999999", date(2026, 3, 2)) is None
+    assert is_current(t)
+    invalidate()  # a load in this process replaces the cached tariff
+    assert not is_current(t)

@@ -22,12 +22,6 @@ app = typer.Typer(help="Imports: H1/H7 declarations, control, release, centralis
                   no_args_is_help=True)
 
 
-
-
-
-
-
-
 @app.command("lodge")
 def lodge(path: Path, dataset: Annotated[str, typer.Option("--dataset", help="H1 or H7")] = "H1",
           token: Token = None, as_json: AsJson = False) -> None:
@@ -118,12 +112,18 @@ def control(mrn: str, decision: Annotated[str, typer.Argument(help="none, docume
 @app.command("result")
 def result(mrn: str, token: Token = None,
            outcome: Annotated[str, typer.Option("--result", help="no_irregularity, irregularity or seizure")] = "no_irregularity",
-           findings: Optional[str] = None, as_json: AsJson = False) -> None:
-    """(Officer) record the control result."""
+           findings: Optional[str] = None,
+           corrections: Annotated[Optional[Path], typer.Option(
+               "--corrections", help="JSON file: the particulars found per goods item "
+                                     '([{"item_number": 1, "origin": "CN", "item_price": {...}}]); the debt is reassessed')] = None,
+           as_json: AsJson = False) -> None:
+    """(Officer) record the control result (on a released declaration: a post-release control)."""
     with reported(as_json):
         ctx = open_context()
+        found = read_json(corrections) if corrections else None
         out = deliver(ctx, lambda: service.record_control(ctx, caller(token), mrn, {
-            "result": outcome, **({"findings": findings} if findings else {})}))
+            "result": outcome, **({"findings": findings} if findings else {}),
+            **({"corrections": found} if found is not None else {})}))
     print_record(out, as_json, "control result")
 
 
@@ -134,6 +134,16 @@ def release(mrn: str, token: Token = None, as_json: AsJson = False) -> None:
         ctx = open_context()
         out = deliver(ctx, lambda: service.release(ctx, caller(token), mrn))
     print_record(out, as_json, "released")
+
+
+@app.command("no-release")
+def no_release(mrn: str, reason: Annotated[str, typer.Option(help="why the goods are not released")],
+               token: Token = None, as_json: AsJson = False) -> None:
+    """(Officer) refuse the release: quota and guarantee are given back."""
+    with reported(as_json):
+        ctx = open_context()
+        out = deliver(ctx, lambda: service.refuse_release(ctx, caller(token), mrn, reason))
+    print_record(out, as_json, "not released")
 
 
 @app.command("imp3")

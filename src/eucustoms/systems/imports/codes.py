@@ -24,6 +24,7 @@ NO_RELEASE = "IMP_NREL"  # goods not released
 AMENDMENT_ACCEPTED = "IMP_AMDA"
 INVALIDATION_ACCEPTED = "IMP_INVA"
 PAYMENT_RECORDED = "IMP_PAYA"
+REASSESSMENT = "IMP_RASS"  # the debt reassessed after a control: additional amount, repayment or remission
 
 # Supervising customs office (member state A) ↔ customs office of presentation (member state B), over the bus
 CCI_PARTICULARS = "CCI_PART"  # A → B: the particulars of the accepted declaration, for B's risk analysis

@@ -3,7 +3,8 @@ and release; the office of presentation of a centralised clearance follows its c
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query
@@ -45,10 +46,34 @@ class ControlDecision(_Strict):
     control: Literal["none", "documentary", "physical"]
 
 
+class FoundPrice(_Strict):
+    amount: Decimal = Field(allow_inf_nan=False, ge=0)
+    currency: str = Field(min_length=3, max_length=3)
+
+
+class Correction(_Strict):
+    """The particulars a control found for one goods item, where they differ from the declared ones."""
+
+    item_number: int = Field(ge=1, le=999)
+    cn_code: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
+    taric_code: str | None = Field(default=None, pattern=r"^[0-9]{2}$")
+    additional_codes: list[str] | None = None
+    origin: str | None = Field(default=None, min_length=2, max_length=2)
+    item_price: FoundPrice | None = None
+    net_mass: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
+    gross_mass: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
+    supplementary_units: dict[str, Decimal] | None = None
+    preference: str | None = Field(default=None, pattern=r"^[0-9]{3}$")
+    description: str | None = Field(default=None, min_length=1, max_length=512)
+
+
 class ControlResult(_Strict):
     control_type: Literal["documentary", "physical"] | None = None
     result: Literal["no_irregularity", "irregularity", "seizure"]
     findings: str | None = Field(default=None, max_length=4096)
+    corrections: list[Correction] | None = Field(
+        default=None, max_length=999,
+        description="particulars found different (goods code, origin, price, quantities …): the debt is reassessed")
 
 
 class Refusal(_Strict):
@@ -111,7 +136,9 @@ def control_decision(mrn: str, body: ControlDecision, principal: Officer, ctx: C
 
 @router.post("/declarations/{mrn}/control-result")
 def control_result(mrn: str, body: ControlResult, principal: Officer, ctx: Ctx) -> dict:
-    return service.record_control(ctx, principal, mrn, body.model_dump(exclude_none=True))
+    """The control result; with ``corrections`` the customs debt is reassessed (IMP_RASS). On a released
+    declaration: a post-release control (Art. 48 UCC)."""
+    return service.record_control(ctx, principal, mrn, body.model_dump(mode="json", exclude_none=True))
 
 
 @router.post("/declarations/{mrn}/release")
@@ -144,7 +171,7 @@ def cci_case(mrn: str, principal: Officer, ctx: Ctx) -> dict:
 
 @router.post("/cci/cases/{mrn}/control-result")
 def cci_control_result(mrn: str, body: ControlResult, principal: Officer, ctx: Ctx) -> dict:
-    return cci.record_control(ctx, principal, mrn, body.model_dump(exclude_none=True))
+    return cci.record_control(ctx, principal, mrn, body.model_dump(mode="json", exclude_none=True))
 
 
 @router.get("/indicators/imp3")

@@ -7,6 +7,7 @@
     accepted / under_control (officer waives) ──waive──▶ accepted
     pre_lodged, accepted ──amend──▶ (same state, new version)          (Art. 173 UCC)
     pre_lodged, accepted, controlled, not_released ──invalidate──▶ invalidated   (Art. 174 UCC)
+    released ──post_release_control──▶ released   (Art. 48 UCC; findings reassess the debt)
 
 An amendment is refused once a control was decided (Art. 173(1)(a)); an invalidation is refused while a
 control is pending (Art. 174(2)) and after release.
@@ -37,6 +38,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (ACCEPTED, "waive_control"): ACCEPTED,
     (UNDER_CONTROL, "record_control"): CONTROLLED,
     (ACCEPTED, "release"): RELEASED,
+    (RELEASED, "post_release_control"): RELEASED,  # Art. 48 UCC: the result may reassess the debt
     (CONTROLLED, "release"): RELEASED,
     (CONTROLLED, "refuse_release"): NOT_RELEASED,
     (ACCEPTED, "refuse_release"): NOT_RELEASED,

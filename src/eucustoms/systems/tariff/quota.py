@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from eucustoms.core.clock import now
 from eucustoms.core.errors import Conflict, ErrorCode, IncorrectState, Issue, NotFound, Rejected
@@ -35,10 +35,23 @@ def _on(day: date, start: date, end: date | None) -> bool:
     return start <= day and (end is None or day <= end)
 
 
+# Built once: building a statement costs more than executing it (a request is made per quota item accepted).
+_ORIGINS = select(quota_order_origin).where(quota_order_origin.c.order_number == bindparam("order_number"))
+_MEMBER = select(geographical_membership.c.member_id, geographical_membership.c.valid_from,
+                 geographical_membership.c.valid_to).where(geographical_membership.c.group_id == bindparam("group"),
+                                                           geographical_membership.c.member_id == bindparam("member"))
+_NUMBER = select(quota_order_number).where(quota_order_number.c.order_number == bindparam("order_number"))
+_DEFINITION_ON = select(quota_definition).where(quota_definition.c.order_number == bindparam("order_number"),
+                                                quota_definition.c.valid_from <= bindparam("day"),
+                                                quota_definition.c.valid_to >= bindparam("day"))
+_REQUEST_OF = select(quota_request.c.id).where(quota_request.c.declaration_ref == bindparam("ref"))
+_STATUS = select(quota_request).where(quota_request.c.declaration_ref == bindparam("ref"))
+_INSERT_REQUEST = insert(quota_request)
+
+
 def _open_for(conn: Connection, order_number: str, origin: str, day: date) -> bool:
     """Is the quota open for goods originating in ``origin`` on ``day`` (an origin area covering it, not excluded)?"""
-    origins = conn.execute(select(quota_order_origin).where(quota_order_origin.c.order_number == order_number)).mappings().all()
-    gm = geographical_membership.c
+    origins = conn.execute(_ORIGINS, {"order_number": order_number}).mappings().all()
     for o in origins:
         if not _on(day, o["valid_from"], o["valid_to"]) or origin in (o["excluded"] or ()):
             continue
@@ -46,7 +59,7 @@ def _open_for(conn: Connection, order_number: str, origin: str, day: date) -> bo
         if area in (origin, "1011"):
             return True
         group = "1013" if area == "1008" else area
-        members = conn.execute(select(gm.member_id, gm.valid_from, gm.valid_to).where(gm.group_id == group, gm.member_id == origin)).all()
+        members = conn.execute(_MEMBER, {"group": group, "member": origin}).all()
         is_member = any(_on(day, r.valid_from, r.valid_to) for r in members)
         if is_member != (area == "1008"):  # 1008: every country *not* in the Union
             return True
@@ -54,11 +67,10 @@ def _open_for(conn: Connection, order_number: str, origin: str, day: date) -> bo
 
 
 def _definition_on(conn: Connection, order_number: str, day: date, *, lock: bool = False):
-    q = select(quota_definition).where(quota_definition.c.order_number == order_number,
-                                       quota_definition.c.valid_from <= day, quota_definition.c.valid_to >= day)
+    q = _DEFINITION_ON
     if lock and conn.dialect.name == "postgresql":
         q = q.with_for_update()
-    return conn.execute(q).mappings().first()
+    return conn.execute(q, {"order_number": order_number, "day": day}).mappings().first()
 
 
 def _lock(conn: Connection, sid: int):
@@ -81,14 +93,13 @@ def request_allocation(conn: Connection, order_number: str, origin: str, quantit
     issues: list[Issue] = []
     day = accepted_at.date()
     origin = (origin or "").upper()
-    number = conn.execute(select(quota_order_number).where(quota_order_number.c.order_number == order_number)).mappings().first()
-    definition = None
-    if number is None:
+    definition = _definition_on(conn, order_number, day)  # a period open on the day: its order number exists
+    exists = definition is not None or conn.execute(_NUMBER, {"order_number": order_number}).first() is not None
+    if not exists:
         issues.append(Issue(ErrorCode.CODELIST_VIOLATION, "/order_number", f"quota order number {order_number} does not exist"))
     else:
         if not _open_for(conn, order_number, origin, day):
             issues.append(Issue(ErrorCode.RULE_VIOLATION, "/origin", f"quota {order_number} is not open for origin {origin} on {day}"))
-        definition = _definition_on(conn, order_number, day)
         if definition is None:
             issues.append(Issue(ErrorCode.RULE_VIOLATION, "/accepted_at", f"quota {order_number} has no quota period open on {day}"))
     try:
@@ -102,16 +113,16 @@ def request_allocation(conn: Connection, order_number: str, origin: str, quantit
         issues.append(Issue(ErrorCode.RULE_VIOLATION, "/unit", f"quota {order_number} is managed in {definition['unit']}, not {unit}"))
     if issues:
         raise Rejected(issues, "the quota request was rejected")
-    if conn.execute(select(quota_request.c.id).where(quota_request.c.declaration_ref == declaration_ref)).first():
+    if conn.execute(_REQUEST_OF, {"ref": declaration_ref}).first():
         raise Conflict(f"declaration {declaration_ref} already has a quota request", pointer="/declaration_ref")
-    conn.execute(insert(quota_request).values(
-        declaration_ref=declaration_ref, definition_sid=definition["sid"], order_number=order_number, origin=origin,
-        quantity=qty, accepted_at=accepted_at, day=day, status="pending"))
+    conn.execute(_INSERT_REQUEST, {
+        "declaration_ref": declaration_ref, "definition_sid": definition["sid"], "order_number": order_number,
+        "origin": origin, "quantity": qty, "accepted_at": accepted_at, "day": day, "status": "pending"})
     return request_status(conn, declaration_ref)
 
 
 def request_status(conn: Connection, declaration_ref: str) -> dict:
-    row = conn.execute(select(quota_request).where(quota_request.c.declaration_ref == declaration_ref)).mappings().first()
+    row = conn.execute(_STATUS, {"ref": declaration_ref}).mappings().first()
     if row is None:
         raise NotFound("quota request of declaration", declaration_ref)
     return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in row.items() if k != "id"}
@@ -189,6 +200,37 @@ def return_quantity(conn: Connection, declaration_ref: str, *, quantity: object 
         values["exhausted"] = "N"
         _event(conn, d["sid"], "reopened", today, balance)
     conn.execute(update(quota_definition).where(quota_definition.c.sid == d["sid"]).values(**values))
+    return request_status(conn, declaration_ref)
+
+
+def reduce_request(conn: Connection, declaration_ref: str, quantity: object) -> dict:
+    """The declaration needs only ``quantity`` of what it requested (a control found less, or the declaration was
+    amended downwards): a pending request is reduced (cancelled at zero); of an allocated one the excess over
+    ``quantity`` is returned to the balance. More than requested needs a request of its own (FCFS order)."""
+    row = conn.execute(select(quota_request).where(quota_request.c.declaration_ref == declaration_ref)).mappings().first()
+    if row is None:
+        raise NotFound("quota request of declaration", declaration_ref)
+    try:
+        qty = to_decimal(quantity, "quantity")
+    except ValueError as exc:
+        raise Rejected.one(ErrorCode.RULE_VIOLATION, "/quantity", str(exc)) from None
+    _lock(conn, row["definition_sid"])
+    row = conn.execute(select(quota_request).where(quota_request.c.id == row["id"])).mappings().one()  # after the lock
+    if qty < 0 or qty > row["quantity"]:
+        raise Rejected.one(ErrorCode.RULE_VIOLATION, "/quantity",
+                           f"can reduce the request to between 0 and {row['quantity']}, not {qty}")
+    r = quota_request.c
+    if row["status"] == "pending":
+        if qty == 0:
+            conn.execute(update(quota_request).where(r.id == row["id"]).values(status="cancelled"))
+        else:
+            conn.execute(update(quota_request).where(r.id == row["id"]).values(quantity=qty))
+        return request_status(conn, declaration_ref)
+    if row["status"] != "allocated":
+        raise IncorrectState(f"quota request of {declaration_ref}", row["status"], "reduce")
+    excess = row["allocated"] - qty
+    if excess > 0:
+        return return_quantity(conn, declaration_ref, quantity=excess)
     return request_status(conn, declaration_ref)
 
 

@@ -114,6 +114,10 @@ class Tariff:
         self.origins: dict[str, list[dict]] = defaultdict(list)
         for o in ds.origins:
             self.origins[o["order_number"]].append(o)
+        # Quota periods (their fixed part: the balances live in QUOTA2's table, see quota.py).
+        self.quota_periods: dict[str, list[tuple[int, date, date, str]]] = defaultdict(list)
+        for q in ds.definitions:
+            self.quota_periods[q["order_number"]].append((q["sid"], q["valid_from"], q["valid_to"], q["unit"]))
         self.vat: dict[str, list[tuple[str, date, date | None, Decimal, str]]] = defaultdict(list)
         for r in ds.vat_rates:
             self.vat[r["member_state"]].append((r["goods_prefix"], r["valid_from"], r["valid_to"], Decimal(str(r["rate"])), r["category"]))
@@ -232,6 +236,13 @@ class Tariff:
                 return True
         return False
 
+    def quota_unit(self, order_number: str, day: date) -> str | None:
+        """The measurement unit of the quota period of ``order_number`` open on ``day`` (None: no period open)."""
+        for _sid, start, end, unit in self.quota_periods.get(order_number, ()):
+            if start <= day <= end:
+                return unit
+        return None
+
     def vat_rate(self, member_state: str, code: str, day: date) -> tuple[Decimal, str] | None:
         """The VAT rate (percent) and category: the longest goods prefix that matches ``code`` wins."""
         best = None
@@ -253,6 +264,11 @@ def invalidate() -> None:
         _cache.clear()
 
 
+def is_current(t: Tariff) -> bool:
+    """Whether ``t`` is still a cached tariff (no load in this process replaced it since)."""
+    return any(found is t for found in list(_cache.values()))
+
+
 def tariff(db: Database) -> Tariff:
     """The tariff of ``db``'s loaded version: read once per process and version, then shared (it holds no
     database handle, so databases with the same version, e.g. test copies, share it safely)."""
@@ -271,4 +287,4 @@ def tariff(db: Database) -> Tariff:
     return found
 
 
-__all__ = ["GoodsItem", "Measure", "Tariff", "TariffNotLoaded", "invalidate", "significant", "tariff"]
+__all__ = ["GoodsItem", "Measure", "Tariff", "TariffNotLoaded", "invalidate", "is_current", "significant", "tariff"]
