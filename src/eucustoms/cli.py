@@ -14,6 +14,7 @@ from eucustoms.core.identifiers import MRN, ProcedureCategory
 from eucustoms.platform.auth import Role, issue_token, list_tokens, revoke_token
 from eucustoms.platform.clitools import console, database, err_console, print_json, reported, set_database_url
 from eucustoms.platform.numbering import allocate_mrn
+from eucustoms.sim import cli as sim_cli
 from eucustoms.systems.ebti.cli import app as ebti_app
 from eucustoms.systems.ecics.cli import app as ecics_app
 from eucustoms.systems.eos.cli import app as eori_app
@@ -60,6 +61,7 @@ app.add_typer(transit_app, name="transit")
 app.add_typer(export_app, name="export")
 app.add_typer(programme_app, name="programme")
 app.add_typer(report_app, name="report")
+sim_cli.register(app)
 
 
 @app.callback()

@@ -9,6 +9,7 @@ import eucustoms.platform.bus.store  # noqa: F401
 import eucustoms.platform.auth.tokens  # noqa: F401
 import eucustoms.platform.notifications.store  # noqa: F401
 import eucustoms.refdata.store  # noqa: F401
+import eucustoms.sim.truth  # noqa: F401
 import eucustoms.systems.copis.store  # noqa: F401
 import eucustoms.systems.decisions.store  # noqa: F401
 import eucustoms.systems.ebti.store  # noqa: F401
