@@ -217,6 +217,12 @@ def run_demo(db: Database, *, quiet: bool = False) -> dict[str, Any]:
     with db.begin() as conn:
         loaded = programme.load_dataset(conn, ADMIN)
     probed = programme_probes.probe_systems(ctx)
+
+    # 9. A tenth of a thousandth of an average EU day of traffic across every system, through their services
+    #    (the trade simulator: planted fraud with ground truth, a share of bad messages).
+    from eucustoms.sim.runner import run_demo as simulate_day
+
+    out["simulation"] = simulate_day(db)
     out["programme"] = {"dataset": {k: v for k, v in loaded.items() if isinstance(v, (int, str))},
                         "probes": {k: v for k, v in probed.items() if isinstance(v, (int, float, str))}}
 
@@ -349,6 +355,10 @@ def print_summary(summary: dict[str, Any], con: Console | None = None) -> None:
         con.print(f"ICS2: {len(ic['filed'])} ENS filed ({', '.join(ic['filed'])}); states: "
                   + ", ".join(f"{k} {v}" for k, v in sorted(ic["states"].items()))
                   + f"; {ic['referrals_answered']} referral(s) answered; arrival, presentation and control of {ic['controlled']}")
+    if summary.get("simulation"):
+        from eucustoms.sim.cli import print_summary as print_simulation
+
+        print_simulation(summary["simulation"])
     t = Table(title="Telemetry (feeds the programme indicators)")
     t.add_column("counter")
     t.add_column("count", justify="right")

@@ -3,6 +3,8 @@ rejected with the right error and nothing else lost, and the ground-truth scorin
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from eucustoms.platform.auth import Principal, Role
 from eucustoms.platform.context import Context
 from eucustoms.sim import badinput, fraud, truth
@@ -101,3 +103,22 @@ def test_transit_and_export_flows(simulated):
     with simulated["db"].read() as conn:
         cases = truth.cases(conn, s["run_id"])
     assert {"NCTS", "ECS"} <= {x["system"] for x in cases}
+
+
+def test_on_postgresql_with_two_worker_processes(pg_box):
+    """The same run on PostgreSQL, shared by two worker processes: nothing lost, every bad message rejected."""
+    from datetime import datetime
+
+    from eucustoms.sim.runner import Config
+    from eucustoms.sim.workers import simulate_parallel
+
+    s = simulate_parallel(pg_box, Config(days=0.25, scale=0.0001, seed=9, threads=2, workers=2, bad_share=0.05,
+                                         start=datetime(2026, 3, 2, tzinfo=UTC)))
+    assert s["errors"]["count"] == 0, s["errors"]["sample"]
+    assert s["bad_input"]["ok"], s["bad_input"]
+    assert s["audit"]["missing"] == 0
+    assert len(s["per_worker"]) == 2 and all(w["steps"] > 0 for w in s["per_worker"])
+    systems = {r["system"]: r for r in s["systems"]}
+    assert systems["ICS2"]["generated"] > 0 and systems["IMPORTS"]["generated"] > 0
+    with pg_box.read() as conn:
+        assert truth.cases(conn, s["run_id"])

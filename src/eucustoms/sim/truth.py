@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 from eucustoms.core.clock import now
-from eucustoms.platform.db import BigIntPK, Database, UTCDateTime, metadata
+from eucustoms.platform.db import BigIntPK, UTCDateTime, metadata
 
 RUN = "RUN"
 
@@ -43,16 +43,6 @@ sim_ground_truth = Table(
     UniqueConstraint("run_id", "system", "reference", name="uq_sim_ground_truth_run_id_system_reference"),
     Index("ix_sim_ground_truth_run_id_pattern", "run_id", "pattern"),
 )
-
-
-def ensure_table(db: Database) -> bool:
-    """Create the table where the migrations have not yet (until its migration lands). True if created."""
-    from sqlalchemy import inspect
-
-    if inspect(db.engine).has_table("sim_ground_truth", schema=db.schema):
-        return False
-    metadata.create_all(db.engine, tables=[sim_ground_truth])
-    return True
 
 
 def start_run(conn: Connection, run_id: str, parameters: dict[str, Any]) -> None:

@@ -139,7 +139,6 @@ def evaluate(db: Database, *, run: str | None = None, rates: Iterable[float] = R
     """Precision and recall of the planted cases at each inspection rate, for the run ``run`` (default: the latest)."""
     from eucustoms.sim import truth
 
-    truth.ensure_table(db)
     with db.read() as conn:
         runs = truth.runs(conn)
         run_id = run or (runs[0]["run_id"] if runs else None)
